@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { ENVRACE_VERSION } from './version.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** Builds the command tree. Each subcommand module registers itself and sets `process.exitCode`-free results via `setResult`. */
+export function buildProgram(setResult: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('envrace')
+    .description('Find environment mutation (setenv, set_var, os.environ[...] =, process.env.X =) reachable after a thread spawn.')
+    .version(ENVRACE_VERSION, '-V, --version')
+    .showHelpAfterError('(run envrace --help for usage)')
+    .exitOverride();
+  void setResult;
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`envrace: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_USAGE;
+  }
+  return code;
+}
