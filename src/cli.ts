@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerScanCommand } from './commands/scan.ts';
 import { ENVRACE_VERSION } from './version.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-/** Builds the command tree. Each subcommand module registers itself and sets `process.exitCode`-free results via `setResult`. */
+/** Builds the command tree; each subcommand registers itself and reports its exit code through `setResult`. */
 export function buildProgram(setResult: (code: number) => void): Command {
   const program = new Command();
   program
@@ -14,7 +15,7 @@ export function buildProgram(setResult: (code: number) => void): Command {
     .version(ENVRACE_VERSION, '-V, --version')
     .showHelpAfterError('(run envrace --help for usage)')
     .exitOverride();
-  void setResult;
+  registerScanCommand(program, setResult);
   return program;
 }
 

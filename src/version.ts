@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-export const ENVRACE_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; homepage: string };
+
+export const ENVRACE_VERSION: string = manifest.version;
+export const ENVRACE_HOMEPAGE: string = manifest.homepage;

@@ -21,3 +21,22 @@ export function loadCatalog(language: Language, extra: readonly CatalogEntry[] =
 export function entriesOfKind(catalog: Catalog, kind: CatalogEntry['kind']): CatalogEntry[] {
   return catalog.entries.filter((entry) => entry.kind === kind);
 }
+
+const displayNames = new Map<string, string>();
+
+/** How an API is named in messages: its catalog entry's first name (`std::env::set_var`), or the id itself. */
+export function apiDisplayName(language: Language, id: string): string {
+  const key = `${language}:${id}`;
+  let name = displayNames.get(key);
+  if (name === undefined) {
+    let entry: CatalogEntry | undefined;
+    try {
+      entry = loadCatalog(language).entries.find((candidate) => candidate.id === id);
+    } catch {
+      entry = undefined;
+    }
+    name = entry?.names[0] ?? id;
+    displayNames.set(key, name);
+  }
+  return name;
+}

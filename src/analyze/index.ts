@@ -1,0 +1,28 @@
+import type { Program } from '../link/program.ts';
+import type { Finding } from './finding.ts';
+import { ProgramGraph } from './graph.ts';
+import { interpositionFindings } from './interposition.ts';
+import { publicApiFindings } from './publicApi.ts';
+import { Summaries } from './summaries.ts';
+import { ThreadAnalysis } from './threads.ts';
+
+const LEVEL_ORDER = { error: 0, warning: 1, note: 2 } as const;
+
+/** All findings of a linked program, in a stable order (file, line, column, rule). */
+export function analyzeProgram(program: Program): Finding[] {
+  const graph = new ProgramGraph(program);
+  const summaries = new Summaries(graph);
+  const findings = [...new ThreadAnalysis(graph, summaries).run(), ...publicApiFindings(graph, summaries), ...interpositionFindings(graph)];
+  return findings.sort(
+    (a, b) =>
+      compareStrings(a.location.fileId, b.location.fileId) ||
+      a.location.span.line - b.location.span.line ||
+      a.location.span.column - b.location.span.column ||
+      LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+      compareStrings(a.ruleId, b.ruleId),
+  );
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,230 @@
+import { apiDisplayName } from '../catalog/load.ts';
+import type { FunctionId } from '../languages/types.ts';
+import type { ProgramFunction } from '../link/program.ts';
+import type { Finding, RelatedLocation, Step, ThreadTrace } from './finding.ts';
+import type { ProgramGraph } from './graph.ts';
+import { aliveAt } from './placement.ts';
+import { describeSpawn, type ReaderWitness, type SpawnOrigin, type SpawnPoint, type Summaries, type WritePoint } from './summaries.ts';
+
+/**
+ * Why every event of a function may run while another thread is alive.
+ * - `thread-body`: the function runs on a spawned thread; the other thread is the spawner.
+ * - `after-spawn`: it is called after a spawn on the spawning thread; the other thread is the spawned one.
+ * - `runtime`: an implicit multi-threaded runtime (`#[tokio::main]`) surrounds it.
+ * - `event-loop`: a JS callback that runs after the program has started threadpool work.
+ */
+interface ThreadedContext {
+  kind: 'thread-body' | 'after-spawn' | 'runtime' | 'event-loop';
+  /** Steps on the writing thread up to (and including) the step that enters the function. */
+  steps: Step[];
+  /** Where the other thread came from (absent for runtimes whose threads are not ours). */
+  origin?: SpawnOrigin;
+  runtimeApi?: string;
+}
+
+interface Candidate {
+  context: ThreadedContext;
+  write: WritePoint;
+  fn: ProgramFunction;
+}
+
+const RULE_ID = 'env-mutation-after-thread-spawn';
+
+export class ThreadAnalysis {
+  private readonly threaded = new Map<FunctionId, ThreadedContext>();
+  private readonly candidates = new Map<string, Candidate>();
+
+  constructor(
+    private readonly graph: ProgramGraph,
+    private readonly summaries: Summaries,
+  ) {}
+
+  run(): Finding[] {
+    const seeds: Array<[FunctionId, ThreadedContext]> = [];
+    const eventLoop = this.eventLoopContext();
+    for (const fn of this.graph.functions) {
+      if (fn.fact.runtime) {
+        const step: Step = { fileId: fn.file.id, span: fn.fact.runtime.span, kind: 'runtime', message: `runs inside a multi-threaded runtime (${fn.fact.runtime.api})`, functionName: fn.fact.qualifiedName };
+        seeds.push([fn.id, { kind: 'runtime', steps: [step], runtimeApi: fn.fact.runtime.api }]);
+      }
+      this.scanLocally(fn, seeds, eventLoop);
+    }
+    this.propagate(seeds);
+    return [...this.candidates.values()]
+      .map((candidate) => this.toFinding(candidate))
+      .sort((a, b) => (a.location.fileId < b.location.fileId ? -1 : a.location.fileId > b.location.fileId ? 1 : a.location.span.line - b.location.span.line || a.location.span.column - b.location.span.column));
+  }
+
+  /**
+   * JS callbacks run after the synchronous program. If any module's top level or any callback leaves
+   * threadpool work running, callbacks may run while those threads are alive.
+   */
+  private eventLoopContext(): ThreadedContext | undefined {
+    for (const fn of this.graph.functions) {
+      if (fn.file.facts.language !== 'javascript' || fn.fact.entry !== 'module') continue;
+      const leave = this.summaries.leaves.get(fn.id);
+      if (leave) return { kind: 'event-loop', steps: [...leave.chain], origin: leave.origin };
+    }
+    return undefined;
+  }
+
+  /** Events of `fn` that run after a spawn in `fn` itself, whatever calls `fn`. */
+  private scanLocally(fn: ProgramFunction, seeds: Array<[FunctionId, ThreadedContext]>, eventLoop: ThreadedContext | undefined): void {
+    const points = this.summaries.spawnPoints(fn);
+    const joins = this.graph.joinsOf(fn);
+    const aliveSpawn = (index: number): SpawnPoint | undefined => {
+      const event = fn.fact.events[index]!;
+      const placed = { index, loops: event.loops, branches: event.branches };
+      return points.find((point) => aliveAt(point, point.handles, placed, joins));
+    };
+    for (const write of this.summaries.writePoints(fn)) {
+      const spawn = points.length > 0 ? aliveSpawn(write.index) : undefined;
+      if (spawn) this.consider({ context: { kind: 'after-spawn', steps: [...spawn.chain], origin: spawn.origin }, write, fn });
+    }
+    fn.fact.events.forEach((event, index) => {
+      if (event.kind === 'spawn' && event.body) {
+        const step = this.graph.step(fn, index, 'spawn', describeSpawn(event, fn.file.facts.language));
+        for (const body of this.graph.targetsOf(fn, index)) seeds.push([body, { kind: 'thread-body', steps: [step], origin: { fn, index, event } }]);
+        return;
+      }
+      if (event.kind !== 'call' && event.kind !== 'defer') return;
+      const spawn = points.length > 0 ? aliveSpawn(index) : undefined;
+      const targets = this.graph.targetsOf(fn, index);
+      if (spawn) {
+        for (const target of targets) {
+          const step = this.graph.step(fn, index, event.kind === 'defer' ? 'defer' : 'call', this.entryMessage(event.kind, target));
+          seeds.push([target, { kind: 'after-spawn', steps: [...spawn.chain, step], origin: spawn.origin }]);
+        }
+      } else if (event.kind === 'defer' && eventLoop) {
+        for (const target of targets) {
+          const step = this.graph.step(fn, index, 'defer', this.entryMessage('defer', target));
+          seeds.push([target, { ...eventLoop, steps: [...eventLoop.steps, step] }]);
+        }
+      }
+    });
+  }
+
+  private entryMessage(kind: 'call' | 'defer', target: FunctionId): string {
+    const name = this.graph.fn(target)!.fact.qualifiedName;
+    return kind === 'defer' ? `registers ${name}, which runs later on the event loop` : `calls ${name}()`;
+  }
+
+  /** Breadth-first by witness length, so each function keeps its shortest explanation. */
+  private propagate(seeds: Array<[FunctionId, ThreadedContext]>): void {
+    const buckets: Array<Array<[FunctionId, ThreadedContext]>> = [];
+    const enqueue = (id: FunctionId, context: ThreadedContext): void => {
+      (buckets[context.steps.length] ??= []).push([id, context]);
+    };
+    for (const [id, context] of seeds) enqueue(id, context);
+    for (let length = 0; length < buckets.length; length += 1) {
+      const bucket = buckets[length];
+      if (!bucket) continue;
+      for (let i = 0; i < bucket.length; i += 1) {
+        const [id, context] = bucket[i]!;
+        if (this.threaded.has(id)) continue;
+        this.threaded.set(id, context);
+        const fn = this.graph.fn(id)!;
+        for (const write of this.summaries.writePoints(fn)) this.consider({ context, write, fn });
+        fn.fact.events.forEach((event, index) => {
+          if (event.kind !== 'call' && event.kind !== 'defer') return;
+          for (const target of this.graph.targetsOf(fn, index)) {
+            if (this.threaded.has(target)) continue;
+            const step = this.graph.step(fn, index, event.kind === 'defer' ? 'defer' : 'call', this.entryMessage(event.kind, target));
+            enqueue(target, { ...context, steps: [...context.steps, step] });
+          }
+        });
+      }
+    }
+  }
+
+  /** Keeps, per reported site, the shortest witness (the first one found on ties). */
+  private consider(candidate: Candidate): void {
+    const site = candidate.write.chain[0]!;
+    const key = `${site.fileId}:${site.span.line}:${site.span.column}`;
+    const existing = this.candidates.get(key);
+    const length = (c: Candidate): number => c.context.steps.length + c.write.chain.length;
+    if (!existing || length(candidate) < length(existing)) this.candidates.set(key, candidate);
+  }
+
+  private toFinding({ context, write, fn }: Candidate): Finding {
+    const site = write.chain[0]!;
+    const writeEvent = write.write.event;
+    const variable = writeEvent.variable;
+    const apiName = apiDisplayName(fn.file.facts.language, writeEvent.api);
+    const what = variable ? `${apiName}("${variable}")` : `${apiName}(...)`;
+    const writerSteps = [...context.steps, ...write.chain];
+    const related: RelatedLocation[] = [];
+    const threads: ThreadTrace[] = [];
+    let reader: ReaderWitness | undefined;
+    let message: string;
+    const origin = context.origin;
+    const spawnApi = origin ? apiDisplayName(origin.fn.file.facts.language, origin.event.api) : '';
+    const spawnWhere = origin ? `${origin.fn.file.id}:${origin.event.span.line + 1}:${origin.event.span.column + 1}` : undefined;
+
+    if (context.kind === 'thread-body' && origin) {
+      reader = this.summaries.readerAfter(origin.fn, origin.index + 1);
+      threads.push({ label: `thread spawned at ${spawnWhere}`, steps: writerSteps });
+      threads.push({ label: `spawning thread (${origin.fn.fact.qualifiedName})`, steps: [context.steps[0]!, ...(reader?.chain ?? [])] });
+      message = `${what} runs on the thread spawned at ${spawnWhere} (${spawnApi}), concurrently with the thread that spawned it`;
+    } else if (origin) {
+      const bodies = origin.event.body ? this.graph.targetsOf(origin.fn, origin.index) : [];
+      for (const body of bodies) {
+        reader = this.summaries.readerFrom(body);
+        if (reader) break;
+      }
+      const spawnStep = this.graph.step(origin.fn, origin.index, 'spawn', describeSpawn(origin.event, origin.fn.file.facts.language));
+      threads.push({ label: context.kind === 'event-loop' ? 'main thread (event loop)' : 'spawning thread', steps: writerSteps });
+      threads.push({
+        label: origin.event.body ? `thread spawned at ${spawnWhere}` : `threads started at ${spawnWhere}`,
+        steps: [spawnStep, ...(reader?.chain ?? [])],
+      });
+      if (context.kind === 'event-loop') {
+        message = `${what} runs in an event-loop callback, after work was handed to other threads at ${spawnWhere} (${spawnApi})`;
+      } else if (origin.event.body) {
+        message = `${what} runs after the thread spawned at ${spawnWhere} (${spawnApi}) was started, while it may still be running`;
+      } else {
+        message = `${what} runs after threads were started at ${spawnWhere} (${spawnApi}), and they keep running`;
+      }
+    } else {
+      const runtimeStep = context.steps[0]!;
+      threads.push({ label: 'main thread', steps: writerSteps });
+      threads.push({ label: `runtime worker threads (${context.runtimeApi})`, steps: [runtimeStep] });
+      message = `${what} runs inside a multi-threaded runtime (${context.runtimeApi} at ${runtimeStep.fileId}:${runtimeStep.span.line + 1}), whose worker threads are alive`;
+    }
+    if (reader) {
+      const readStep = reader.chain[reader.chain.length - 1]!;
+      message += `; that thread reads the environment at ${readStep.fileId}:${readStep.span.line + 1} (${apiDisplayName(reader.language, reader.api)})`;
+      related.push({ fileId: readStep.fileId, span: readStep.span, message: `concurrent reader: ${readStep.message}` });
+    }
+    if (origin) related.unshift({ fileId: origin.fn.file.id, span: origin.event.span, message: `thread started here: ${describeSpawn(origin.event, origin.fn.file.facts.language)}` });
+    if (write.chain.length > 1) {
+      const last = write.chain[write.chain.length - 1]!;
+      related.push({ fileId: last.fileId, span: last.span, message: `the write: ${last.message}` });
+    }
+    return {
+      ruleId: RULE_ID,
+      level: 'error',
+      location: { fileId: site.fileId, span: site.span },
+      message: `${message}.`,
+      variable,
+      api: writeEvent.api,
+      threads,
+      related,
+      reader: reader ? { api: reader.api, kind: reader.kind } : undefined,
+      fix: fixHint(fn.file.facts.language),
+    };
+  }
+}
+
+function fixHint(language: string): string {
+  switch (language) {
+    case 'rust':
+      return 'Set the variable before any thread starts, or pass it to the child with Command::env instead of set_var.';
+    case 'python':
+      return 'Set os.environ before starting threads, or pass env={**os.environ, ...} to subprocess instead of mutating os.environ.';
+    case 'javascript':
+      return 'Set process.env before any asynchronous work starts, or pass { env: {...process.env, ...} } to child_process instead.';
+    default:
+      return 'Call setenv/putenv before creating threads, or build an envp array for execve/posix_spawn instead.';
+  }
+}

@@ -1,0 +1,69 @@
+import type { Finding, Level } from '../analyze/finding.ts';
+import type { ScanResult } from '../pipeline/scan.ts';
+import { displayLineColumn } from '../positions.ts';
+
+export interface TextOptions {
+  color: boolean;
+  /** End with the summary line (findings by level, files analyzed and skipped). */
+  summary: boolean;
+}
+
+const COLORS: Record<Level | 'dim' | 'bold', [string, string]> = {
+  error: ['\x1b[31m', '\x1b[39m'],
+  warning: ['\x1b[33m', '\x1b[39m'],
+  note: ['\x1b[36m', '\x1b[39m'],
+  dim: ['\x1b[2m', '\x1b[22m'],
+  bold: ['\x1b[1m', '\x1b[22m'],
+};
+
+function painter(enabled: boolean) {
+  return (style: keyof typeof COLORS, text: string): string => (enabled ? `${COLORS[style][0]}${text}${COLORS[style][1]}` : text);
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function renderFinding(finding: Finding, paint: ReturnType<typeof painter>): string {
+  const lines = [`${paint('bold', `${finding.location.fileId}:${displayLineColumn(finding.location.span)}`)}: ${paint(finding.level, finding.level)} ${finding.ruleId}: ${finding.message}`];
+  for (const thread of finding.threads) {
+    lines.push(`    ${thread.label}:`);
+    thread.steps.forEach((step, index) => {
+      lines.push(`      ${index + 1}. ${step.fileId}:${displayLineColumn(step.span)}  ${step.message} ${paint('dim', `[in ${step.functionName}]`)}`);
+    });
+  }
+  lines.push(`    ${paint('dim', 'fix:')} ${finding.fix}`);
+  return lines.join('\n');
+}
+
+/** Human output: one block per finding, then a summary line. Skipped files go to stderr (see `skippedLines`). */
+export function toText(scan: ScanResult, options: TextOptions): string {
+  const paint = painter(options.color);
+  const blocks = scan.findings.map((finding) => renderFinding(finding, paint));
+  const findings = blocks.length > 0 ? `${blocks.join('\n\n')}\n` : '';
+  if (!options.summary) return findings;
+  return `${findings}${findings ? '\n' : ''}${summaryLine(scan)}\n`;
+}
+
+export function summaryLine(scan: ScanResult): string {
+  const count = (level: Level): number => scan.findings.filter((finding) => finding.level === level).length;
+  const left = scan.skipped.filter((skipped) => skipped.severity !== 'note');
+  const partial = scan.skipped.length - left.length;
+  const reasons = new Map<string, number>();
+  for (const skipped of left) {
+    const reason = skipped.reason.replace(/ \(.*$/, '');
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  const skippedText = left.length === 0 ? '' : `; ${left.length} skipped (${[...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${n} ${reason}`).join(', ')})`;
+  const partialText = partial === 0 ? '' : `; ${plural(partial, 'file')} analyzed in part`;
+  return `envrace: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} in ${plural(scan.filesAnalyzed, 'file')} analyzed${skippedText}${partialText}`;
+}
+
+/** One line per skipped or partially analyzed file, for stderr. */
+export function skippedLines(scan: ScanResult): string[] {
+  return scan.skipped.map((skipped) =>
+    skipped.severity === 'note'
+      ? `envrace: note: ${skipped.file}${skipped.line ? `:${skipped.line}` : ''}: ${skipped.reason}`
+      : `envrace: skipped ${skipped.file}: ${skipped.reason}`,
+  );
+}

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runScan } from '../src/pipeline/scan.ts';
+import { DEFAULT_MAX_FILE_BYTES } from '../src/facts/read.ts';
+import { annotationsOf, casesIn, sourceFilesOf, type Annotation } from './support/annotations.ts';
+
+/**
+ * The one harness for meaning: every `ruleid:` line must be reported, every `ok:` line must not be,
+ * and nothing else may be reported. `todoruleid:` (a known miss) must still be missed and `todook:`
+ * (a known false positive) must still be reported, so that fixing a gap forces updating its annotation.
+ */
+const repoRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const suites: Array<[string, string[]]> = [
+  ...['c', 'rust', 'python', 'javascript'].map((language): [string, string[]] => [`fixtures/${language}`, casesIn(path.join(repoRoot, 'test/fixtures', language))]),
+  ['examples', casesIn(path.join(repoRoot, 'examples'))],
+];
+
+const key = (file: string, line: number, ruleId: string): string => `${file}:${line} ${ruleId}`;
+
+for (const [suite, cases] of suites) {
+  describe(suite, () => {
+    it.skipIf(cases.length > 0)('has cases', () => {
+      throw new Error(`no cases under ${suite}`);
+    });
+    for (const casePath of cases) {
+      const name = path.relative(repoRoot, casePath);
+      it(name, async () => {
+        const annotations: Annotation[] = sourceFilesOf(casePath).flatMap((file) => annotationsOf(file, repoRoot));
+        expect(annotations.length, `${name} has no ruleid:/ok: annotation`).toBeGreaterThan(0);
+        const scan = await runScan({ root: repoRoot, paths: [casePath], maxFileBytes: DEFAULT_MAX_FILE_BYTES });
+        const reported = new Map(scan.findings.map((f) => [key(f.location.fileId, f.location.span.line + 1, f.ruleId), f]));
+        const problems: string[] = [];
+        const claimed = new Set<string>();
+        for (const annotation of annotations) {
+          const k = key(annotation.file, annotation.line, annotation.ruleId);
+          const isReported = reported.has(k);
+          if (annotation.kind === 'ruleid' || annotation.kind === 'todook') claimed.add(k);
+          if (annotation.kind === 'ruleid' && !isReported) problems.push(`missed: ${k} (ruleid at line ${annotation.commentLine})`);
+          if (annotation.kind === 'ok' && isReported) problems.push(`false positive: ${k}: ${reported.get(k)!.message}`);
+          if (annotation.kind === 'todoruleid' && isReported) problems.push(`gap fixed, turn todoruleid into ruleid: ${k}`);
+          if (annotation.kind === 'todook' && !isReported) problems.push(`gap fixed, turn todook into ok: ${k}`);
+        }
+        for (const [k, finding] of reported) {
+          if (!claimed.has(k)) problems.push(`unexpected: ${k}: ${finding.message}`);
+        }
+        expect(problems, problems.join('\n')).toEqual([]);
+      });
+    }
+  });
+}
