@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerRulesCommands } from './commands/rules.ts';
 import { registerScanCommand } from './commands/scan.ts';
 import { ENVRACE_VERSION } from './version.ts';
 
@@ -16,6 +17,18 @@ export function buildProgram(setResult: (code: number) => void): Command {
     .showHelpAfterError('(run envrace --help for usage)')
     .exitOverride();
   registerScanCommand(program, setResult);
+  registerRulesCommands(program, setResult);
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  envrace scan                        analyze the sources under the current directory
+  envrace scan -f sarif -o out.sarif  SARIF 2.1.0 for GitHub code scanning
+  envrace explain env-mutation-after-thread-spawn
+
+Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error.
+Run 'envrace <command> --help' for a command's options.`,
+  );
   return program;
 }
 
@@ -24,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((c) => {
     code = c;
   });
+  if (argv.length === 0) {
+    process.stderr.write(program.helpInformation());
+    return EXIT_USAGE;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
