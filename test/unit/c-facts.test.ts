@@ -21,6 +21,25 @@ function brief(events: readonly Event[]): Array<Record<string, unknown>> {
   return events.map(({ span, ...rest }) => ({ line: span.line + 1, ...rest }));
 }
 
+describe('C catalog', () => {
+  it('gives every entry a unique id, names and a documentation link', () => {
+    const ids = catalog.entries.map((entry) => entry.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const entry of catalog.entries) {
+      expect(entry.names.length, entry.id).toBeGreaterThan(0);
+      expect(entry.description, entry.id).toMatch(/\.$/);
+      expect(entry.source, entry.id).toMatch(/^https:\/\/(man7\.org|en\.cppreference\.com|docs\.gtk\.org|docs\.libuv\.org)\//);
+    }
+  });
+
+  it('lists every reader and exec function the design names', () => {
+    const named = (kind: string): string[] => catalog.entries.filter((entry) => entry.kind === kind).flatMap((entry) => entry.names);
+    expect(named('env.read')).toEqual(expect.arrayContaining(['getenv', 'secure_getenv', 'getaddrinfo', 'gettext', 'strerror', 'localtime', 'mktime', 'tzset', 'setlocale', 'dlopen']));
+    expect(named('exec')).toEqual(expect.arrayContaining(['execve', 'execvp', 'system', 'popen', 'posix_spawn', 'posix_spawnp', 'fexecve']));
+    expect(named('interposable').sort()).toEqual(['calloc', 'free', 'getenv', 'malloc', 'putenv', 'realloc', 'setenv']);
+  });
+});
+
 describe('C facts: functions', () => {
   const facts = extract(`#include <pthread.h>
 #include "util/env.h"
@@ -165,6 +184,16 @@ void shadowed(int (*set_env_fn)(const char *, const char *, int)) { set_env_fn("
     ]);
   });
 
+  it('lets a local declaration hide a file-scope alias', () => {
+    const facts = extract(`static int (*set_env_fn)(const char *, const char *, int) = setenv;
+void local_pointer(void) {
+  int (*set_env_fn)(const char *, const char *, int);
+  set_env_fn = lookup_setter();
+  set_env_fn("A", "1", 1);
+}`);
+    expect(fn(facts, 'local_pointer').events.map((e) => (e.kind === 'call' ? e.callee.name : e.kind))).toEqual(['lookup_setter', 'set_env_fn']);
+  });
+
   it('follows local aliases of environ to element writes and to arguments', () => {
     const facts = extract(`extern char **environ;
 static void apply(char **env, const char *entry) { env[0] = (char *)entry; }
@@ -255,6 +284,29 @@ void start(void *(*routine)(void *)) {
     expect(fn(facts, 'start').events.map((e) => (e.kind === 'spawn' ? e.body : undefined))).toEqual([
       { callee: { name: 'run', path: ['run'] } },
       { callee: { name: 'routine', path: ['routine'] } },
+    ]);
+  });
+
+  it('keeps the stored-in variable through parentheses, casts and comparisons', () => {
+    const facts = extract(`int main(void) {
+  GThread *g;
+  if ((g = (GThread *)g_thread_new("n", run, NULL)) == NULL) return 1;
+  g_thread_join(g);
+}`);
+    expect(fn(facts, 'main').events.map((e) => (e.kind === 'spawn' || e.kind === 'join' ? [e.kind, e.handles] : e.kind))).toEqual([
+      ['spawn', ['g']],
+      ['join', ['g']],
+    ]);
+  });
+
+  it('turns a project runtime entry into a body-less spawn held by the variable it is stored in', () => {
+    const extended = loadCatalog('c', [
+      { id: 'project.pool', kind: 'runtime', names: ['start_pool'], description: 'starts worker threads', source: 'https://example.org' },
+    ]);
+    const facts = extract('int main(void) { pool_t *pool = start_pool(4); start_pool(2); }', extended);
+    expect(brief(fn(facts, 'main').events)).toEqual([
+      { line: 1, kind: 'spawn', api: 'project.pool', handles: ['pool'], loops: [], branches: [] },
+      { line: 1, kind: 'spawn', api: 'project.pool', handles: [], loops: [], branches: [] },
     ]);
   });
 
