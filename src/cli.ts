@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerRulesCommands } from './commands/rules.ts';
 import { registerScanCommand } from './commands/scan.ts';
+import { registerReproCommand } from './commands/repro.ts';
 import { ENVRACE_VERSION } from './version.ts';
 
 export const EXIT_OK = 0;
@@ -18,6 +19,7 @@ export function buildProgram(setResult: (code: number) => void): Command {
     .exitOverride();
   registerScanCommand(program, setResult);
   registerRulesCommands(program, setResult);
+  registerReproCommand(program, setResult);
   program.addHelpText(
     'after',
     `

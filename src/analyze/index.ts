@@ -1,3 +1,4 @@
+import type { PackageRef } from '../languages/types.ts';
 import type { Program } from '../link/program.ts';
 import type { Finding } from './finding.ts';
 import { ProgramGraph } from './graph.ts';
@@ -8,11 +9,23 @@ import { ThreadAnalysis } from './threads.ts';
 
 const LEVEL_ORDER = { error: 0, warning: 1, note: 2 } as const;
 
+export interface AnalyzeOptions {
+  /**
+   * Which packages count as library code for `env-mutating-public-api`. Default: packages without a
+   * program entry point. An audit treats every dependency as a library.
+   */
+  isLibrary?: (pkg: PackageRef, hasEntry: boolean) => boolean;
+}
+
 /** All findings of a linked program, in a stable order (file, line, column, rule). */
-export function analyzeProgram(program: Program): Finding[] {
+export function analyzeProgram(program: Program, options: AnalyzeOptions = {}): Finding[] {
   const graph = new ProgramGraph(program);
   const summaries = new Summaries(graph);
-  const findings = [...new ThreadAnalysis(graph, summaries).run(), ...publicApiFindings(graph, summaries), ...interpositionFindings(graph)];
+  const findings = [
+    ...new ThreadAnalysis(graph, summaries).run(),
+    ...publicApiFindings(graph, summaries, options.isLibrary ?? ((_pkg, hasEntry) => !hasEntry)),
+    ...interpositionFindings(graph),
+  ];
   return findings.sort(
     (a, b) =>
       compareStrings(a.location.fileId, b.location.fileId) ||

@@ -1,26 +1,26 @@
 import { apiDisplayName } from '../catalog/load.ts';
+import type { PackageRef } from '../languages/types.ts';
 import type { ProgramFunction } from '../link/program.ts';
 import type { Finding } from './finding.ts';
 import type { ProgramGraph } from './graph.ts';
 import type { Summaries, TransitiveWrite } from './summaries.ts';
 
 /**
- * A package is library code when nothing in it starts a program: no C/Rust `main`, no Python
- * `__main__` guard, no JS file with a shebang. Module top-level code does not count.
+ * Packages that hold a program entry: a C/Rust `main`, a Python `__main__` guard, a JS file with a
+ * shebang. Module top-level code does not count.
  */
-function libraryPackages(graph: ProgramGraph): Set<string> {
+function packagesWithEntry(graph: ProgramGraph): Set<string> {
   const withEntry = new Set<string>();
-  const all = new Set<string>();
   for (const file of graph.program.files) {
-    all.add(file.pkg.id);
     if (file.facts.program || file.facts.functions.some((fn) => fn.entry === 'main')) withEntry.add(file.pkg.id);
   }
-  return new Set([...all].filter((id) => !withEntry.has(id)));
+  return withEntry;
 }
 
 /** `env-mutating-public-api`: one warning per writing site, naming the public functions that reach it. */
-export function publicApiFindings(graph: ProgramGraph, summaries: Summaries): Finding[] {
-  const libraries = libraryPackages(graph);
+export function publicApiFindings(graph: ProgramGraph, summaries: Summaries, isLibrary: (pkg: PackageRef, hasEntry: boolean) => boolean): Finding[] {
+  const withEntry = packagesWithEntry(graph);
+  const libraries = new Set(graph.program.files.filter((file) => isLibrary(file.pkg, withEntry.has(file.pkg.id))).map((file) => file.pkg.id));
   const writes = summaries.writesTransitively();
   const bySite = new Map<string, { write: TransitiveWrite; entries: Array<{ fn: ProgramFunction; write: TransitiveWrite }> }>();
   for (const fn of graph.functions) {
@@ -44,7 +44,7 @@ export function publicApiFindings(graph: ProgramGraph, summaries: Summaries): Fi
       ruleId: 'env-mutating-public-api',
       level: 'warning',
       location: { fileId: write.site.fileId, span: write.site.span },
-      message: `${apiName}(${event.variable ? `"${event.variable}"` : '...'}) is reachable from public ${names.length === 1 ? 'function' : 'functions'} ${shown}; a caller that has already started threads races with every reader of the environment.`,
+      message: `${apiName} writes ${event.variable ?? 'the environment'}, reachable from public ${names.length === 1 ? 'function' : 'functions'} ${shown}; a caller that has already started threads races with every reader of the environment.`,
       variable: event.variable,
       api: event.api,
       threads: [{ label: `call from ${shortest.fn.fact.qualifiedName}`, steps: shortest.write.chain }],

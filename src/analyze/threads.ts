@@ -19,6 +19,7 @@ interface ThreadedContext {
   steps: Step[];
   /** Where the other thread came from (absent for runtimes whose threads are not ours). */
   origin?: SpawnOrigin;
+  /** Display name of the runtime (`tokio::main`). */
   runtimeApi?: string;
 }
 
@@ -44,8 +45,9 @@ export class ThreadAnalysis {
     const eventLoop = this.eventLoopContext();
     for (const fn of this.graph.functions) {
       if (fn.fact.runtime) {
-        const step: Step = { fileId: fn.file.id, span: fn.fact.runtime.span, kind: 'runtime', message: `runs inside a multi-threaded runtime (${fn.fact.runtime.api})`, functionName: fn.fact.qualifiedName };
-        seeds.push([fn.id, { kind: 'runtime', steps: [step], runtimeApi: fn.fact.runtime.api }]);
+        const runtimeApi = apiDisplayName(fn.file.facts.language, fn.fact.runtime.api);
+        const step: Step = { fileId: fn.file.id, span: fn.fact.runtime.span, kind: 'runtime', message: `runs inside a multi-threaded runtime (${runtimeApi})`, functionName: fn.fact.qualifiedName };
+        seeds.push([fn.id, { kind: 'runtime', steps: [step], runtimeApi }]);
       }
       this.scanLocally(fn, seeds, eventLoop);
     }
@@ -151,7 +153,7 @@ export class ThreadAnalysis {
     const writeEvent = write.write.event;
     const variable = writeEvent.variable;
     const apiName = apiDisplayName(fn.file.facts.language, writeEvent.api);
-    const what = variable ? `${apiName}("${variable}")` : `${apiName}(...)`;
+    const what = `${apiName} writes ${variable ?? 'the environment'}`;
     const writerSteps = [...context.steps, ...write.chain];
     const related: RelatedLocation[] = [];
     const threads: ThreadTrace[] = [];
@@ -165,7 +167,7 @@ export class ThreadAnalysis {
       reader = this.summaries.readerAfter(origin.fn, origin.index + 1);
       threads.push({ label: `thread spawned at ${spawnWhere}`, steps: writerSteps });
       threads.push({ label: `spawning thread (${origin.fn.fact.qualifiedName})`, steps: [context.steps[0]!, ...(reader?.chain ?? [])] });
-      message = `${what} runs on the thread spawned at ${spawnWhere} (${spawnApi}), concurrently with the thread that spawned it`;
+      message = `${what} on the thread spawned at ${spawnWhere} (${spawnApi}), concurrently with the thread that spawned it`;
     } else if (origin) {
       const bodies = origin.event.body ? this.graph.targetsOf(origin.fn, origin.index) : [];
       for (const body of bodies) {
@@ -179,17 +181,17 @@ export class ThreadAnalysis {
         steps: [spawnStep, ...(reader?.chain ?? [])],
       });
       if (context.kind === 'event-loop') {
-        message = `${what} runs in an event-loop callback, after work was handed to other threads at ${spawnWhere} (${spawnApi})`;
+        message = `${what} in an event-loop callback, after work was handed to other threads at ${spawnWhere} (${spawnApi})`;
       } else if (origin.event.body) {
-        message = `${what} runs after the thread spawned at ${spawnWhere} (${spawnApi}) was started, while it may still be running`;
+        message = `${what} after the thread spawned at ${spawnWhere} (${spawnApi}) was started, while it may still be running`;
       } else {
-        message = `${what} runs after threads were started at ${spawnWhere} (${spawnApi}), and they keep running`;
+        message = `${what} after threads were started at ${spawnWhere} (${spawnApi}), and they keep running`;
       }
     } else {
       const runtimeStep = context.steps[0]!;
       threads.push({ label: 'main thread', steps: writerSteps });
       threads.push({ label: `runtime worker threads (${context.runtimeApi})`, steps: [runtimeStep] });
-      message = `${what} runs inside a multi-threaded runtime (${context.runtimeApi} at ${runtimeStep.fileId}:${runtimeStep.span.line + 1}), whose worker threads are alive`;
+      message = `${what} inside a multi-threaded runtime (${context.runtimeApi} at ${runtimeStep.fileId}:${runtimeStep.span.line + 1}), whose worker threads are alive`;
     }
     if (reader) {
       const readStep = reader.chain[reader.chain.length - 1]!;

@@ -24,7 +24,7 @@ export function entriesOfKind(catalog: Catalog, kind: CatalogEntry['kind']): Cat
 
 const displayNames = new Map<string, string>();
 
-/** How an API is named in messages: its catalog entry's first name (`std::env::set_var`), or the id itself. */
+/** How an API is named in messages: its entry's `display`, else its first name (`std::env::set_var`), else the id. */
 export function apiDisplayName(language: Language, id: string): string {
   const key = `${language}:${id}`;
   let name = displayNames.get(key);
@@ -35,7 +35,7 @@ export function apiDisplayName(language: Language, id: string): string {
     } catch {
       entry = undefined;
     }
-    name = entry?.names[0] ?? id;
+    name = entry?.display ?? entry?.names[0] ?? id;
     displayNames.set(key, name);
   }
   return name;

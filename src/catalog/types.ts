@@ -46,6 +46,8 @@ export interface CatalogEntry {
   handleArg?: number;
   /** Keyword argument name holding the body (Python `target`). */
   bodyKeyword?: string;
+  /** How messages name the API when `names[0]` is not how people write it (`os.environ[k] = v`). */
+  display?: string;
   /** One sentence for `envrace rules` and docs. */
   description: string;
   /** Where the behaviour is documented (man page, docs.rs, docs.python.org, nodejs.org). */

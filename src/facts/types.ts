@@ -39,6 +39,18 @@ export interface CalleeRef {
   receiver?: string;
   /** Set when the adapter already knows the target is a function of this same file (its `key`). */
   local?: string;
+  /**
+   * The receiver's type as written, when the adapter can tell from this file alone: `self` inside
+   * `impl T`, a parameter `tls: TlsConnectorBuilder`, `let x: T`, `let x = T { .. }`. Lets the linker
+   * pick `T::m` instead of every method named `m`.
+   */
+  receiverType?: string;
+  /**
+   * The receiver is the value returned by this other call (`ClientBuilder::new().build()`, or
+   * `let tls = TlsConnector::builder(); tls.build()`): the linker resolves it and uses the callees'
+   * `returnType`.
+   */
+  receiverCall?: CalleeRef;
 }
 
 /** What an argument at a call site is, as far as environment flow is concerned. */
@@ -162,6 +174,11 @@ export interface FunctionFact {
   qualifiedName: string;
   /** Type/class/impl the function belongs to (Rust `impl Foo`, Python `class Foo`, JS class). */
   container?: string;
+  /**
+   * Declared return type, simplified to the type a method call on the result would dispatch on
+   * (`Self` → the container; `Result<T, E>`/`Option<T>`/`Box<T>` → `T`), as written (`TlsConnectorBuilder`).
+   */
+  returnType?: string;
   span: Span;
   nameSpan: Span;
   /** Visible outside its file/crate/module: `pub`, non-`static`, no leading `_`, `export`ed. */
@@ -227,4 +244,8 @@ export interface ImportFact {
   source: string;
   imported: string;
   span: Span;
+  /** Rust `#[path = "imp/openssl.rs"] mod imp;`: the file the module lives in, relative to the declaring file's folder. */
+  path?: string;
+  /** Re-exported to importers of this module (Rust `pub use`). */
+  public?: boolean;
 }

@@ -33,6 +33,11 @@ export interface PackageRef {
   deps: Record<string, string>;
   /** The scanned project itself (as opposed to a dependency). */
   inProject: boolean;
+  /**
+   * npm: absolute POSIX path of the file a bare `require('name')`/`import 'name'` loads (from
+   * `exports`/`main`, else `index.js`). Absent when unknown.
+   */
+  entry?: string;
 }
 
 export interface LinkFile {

@@ -28,6 +28,31 @@ export interface ScanResult {
   filesAnalyzed: number;
   /** Languages seen among analyzed files. */
   languages: Language[];
+  /** Set by `audit`: the dependencies that can write the environment. */
+  dependencies?: DependencyReport[];
+  /** Set by `audit`: what was resolved and parsed. */
+  audit?: AuditSummary;
+}
+
+export interface DependencyReport {
+  ecosystem: string;
+  name: string;
+  version?: string;
+  /** Dependency paths from the project, rendered `app → reqwest 0.11.13 → native-tls 0.2.11`. */
+  paths: string[];
+  /** Public functions of the package that reach an environment write. */
+  publicFunctions: string[];
+  /** The writes themselves. */
+  writes: Array<{ file: string; line: number; variable?: string; api?: string }>;
+  /** Whether the project reaches one of those writes while other threads may be running. */
+  reachedAfterSpawn: boolean;
+}
+
+export interface AuditSummary {
+  ecosystems: string[];
+  packages: number;
+  dependencyFilesPresent: number;
+  dependencyFilesParsed: number;
 }
 
 /** discover → parse → facts → link → analyze. Reporting is the caller's. */
@@ -47,8 +72,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     pkg: packages.packageFor(file.absPath, file.language),
   }));
   packages.linkCargoPathDependencies();
-  const program = await linkProgram(linkFiles);
-  const findings = analyzeProgram(program);
+  const findings = analyzeProgram(await linkProgram(linkFiles));
   const skipped = [...discovery.skipped, ...packages.problems, ...extraction.skipped].sort(
     (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)),
   );
