@@ -1,0 +1,146 @@
+import type { CalleeRef, FunctionFact } from '../../facts/types.ts';
+import { eventRef, functionId, type CallTargets, type FunctionId, type LinkFile, type Linker } from '../types.ts';
+import { moduleFunctionKey } from './conventions.ts';
+import { ModuleResolver } from './moduleResolver.ts';
+
+/** A method call on an unknown receiver resolves by name to at most this many candidates. */
+const maxMethodCandidates = 8;
+
+interface Method {
+  file: LinkFile;
+  fact: FunctionFact;
+}
+
+/**
+ * Resolves JS/TS calls across files and npm packages: import specifiers to files, exported names
+ * to functions (through `export { a as b }`, `export * from`, `module.exports`), `this.m()` to the
+ * same class, and other method calls by name.
+ */
+class JavascriptProgram {
+  private readonly resolver: ModuleResolver;
+  private readonly functionsByFile = new Map<LinkFile, Map<string, FunctionFact>>();
+  private readonly methodsByName = new Map<string, Method[]>();
+  private readonly importSources = new Map<LinkFile, Set<string>>();
+
+  constructor(files: readonly LinkFile[]) {
+    this.resolver = new ModuleResolver(files);
+    for (const file of files) {
+      const functions = new Map<string, FunctionFact>();
+      for (const fact of file.facts.functions) {
+        functions.set(fact.key, fact);
+        if (fact.container === undefined) continue;
+        const list = this.methodsByName.get(fact.name) ?? [];
+        list.push({ file, fact });
+        this.methodsByName.set(fact.name, list);
+      }
+      this.functionsByFile.set(file, functions);
+      this.importSources.set(file, new Set(file.facts.imports.map((fact) => fact.source)));
+    }
+  }
+
+  callee(file: LinkFile, caller: FunctionFact, callee: CalleeRef): FunctionId[] {
+    const functions = this.functionsByFile.get(file)!;
+    if (callee.local !== undefined && functions.has(callee.local)) return [functionId(file.id, callee.local)];
+    if (callee.receiver !== undefined) return this.method(file, caller, callee);
+    if (callee.path.length >= 2) return this.modulePath(file, callee.path);
+    if (functions.has(callee.name)) return [functionId(file.id, callee.name)];
+    return [];
+  }
+
+  /** `[specifier, export, member...]` as the adapter expanded it. */
+  private modulePath(file: LinkFile, path: string[]): FunctionId[] {
+    const [specifier, ...rawRest] = path as [string, ...string[]];
+    // A default import used as a namespace (`import util from './util.js'; util.f()`) reaches the
+    // CommonJS module's exports, which the adapter records as named exports.
+    const rest = rawRest[0] === 'default' && rawRest.length > 1 ? rawRest.slice(1) : rawRest;
+    const target = this.resolver.resolve(file, specifier);
+    if (!target || rest.length === 0) return [];
+    // A Worker's script: the module's top-level code is the thread body.
+    if (rest.length === 1 && rest[0] === moduleFunctionKey) return this.functionsByFile.get(target)!.has(moduleFunctionKey) ? [functionId(target.id, moduleFunctionKey)] : [];
+    if (rest.length === 1) return this.exported(target, rest[0]!, new Set());
+    const targetFunctions = this.functionsByFile.get(target)!;
+    const dotted = rest.join('.');
+    if (targetFunctions.has(dotted)) return [functionId(target.id, dotted)];
+    const member = rest.slice(1).join('.');
+    const out: FunctionId[] = [];
+    for (const head of this.exportedFacts(target, rest[0]!, new Set())) {
+      const key = `${head.fact.container ?? head.fact.key}.${member}`;
+      if (this.functionsByFile.get(head.file)!.has(key)) out.push(functionId(head.file.id, key));
+    }
+    return out;
+  }
+
+  private exported(file: LinkFile, name: string, seen: Set<string>): FunctionId[] {
+    return this.exportedFacts(file, name, seen).map(({ file: owner, fact }) => functionId(owner.id, fact.key));
+  }
+
+  /** The function(s) a module exports under `name`, following re-exports. */
+  private exportedFacts(file: LinkFile, name: string, seen: Set<string>): Method[] {
+    const visitKey = `${file.id}\u0000${name}`;
+    if (seen.has(visitKey)) return [];
+    seen.add(visitKey);
+    const functions = this.functionsByFile.get(file)!;
+    const { exports = [], imports } = file.facts;
+    for (const fact of exports) {
+      if (fact.exported !== name) continue;
+      const local = functions.get(fact.local);
+      if (local) return [{ file, fact: local }];
+      const imported = imports.find((candidate) => candidate.local === fact.local && candidate.imported !== '*');
+      if (imported) return this.importedFacts(file, imported.source, imported.imported, seen);
+    }
+    const direct = functions.get(name) ?? functions.get(`${name}.constructor`);
+    if (direct?.exported) return [{ file, fact: direct }];
+    for (const fact of functions.values()) {
+      if (fact.exported && fact.container === undefined && fact.name === name) return [{ file, fact }];
+    }
+    for (const star of imports) {
+      if (star.kind !== 'reexport' || star.local !== '*') continue;
+      const found = this.importedFacts(file, star.source, name, seen);
+      if (found.length > 0) return found;
+    }
+    return [];
+  }
+
+  private importedFacts(file: LinkFile, specifier: string, name: string, seen: Set<string>): Method[] {
+    const target = this.resolver.resolve(file, specifier);
+    return target ? this.exportedFacts(target, name, seen) : [];
+  }
+
+  /** `this.m()` → the caller's class; anything else by method name, nearest files first, capped. */
+  private method(file: LinkFile, caller: FunctionFact, callee: CalleeRef): FunctionId[] {
+    const candidates = this.methodsByName.get(callee.name) ?? [];
+    if (callee.receiver === 'this' && caller.container !== undefined) {
+      const own = candidates.filter((method) => method.file === file && method.fact.container === caller.container);
+      if (own.length > 0) return own.map((method) => functionId(method.file.id, method.fact.key));
+    }
+    const rank = (method: Method): number => (method.file === file ? 0 : method.file.pkg.id === file.pkg.id ? 1 : 2);
+    return [...candidates]
+      .sort((a, b) => rank(a) - rank(b))
+      .slice(0, maxMethodCandidates)
+      .map((method) => functionId(method.file.id, method.fact.key));
+  }
+}
+
+function link(files: readonly LinkFile[]): CallTargets {
+  const program = new JavascriptProgram(files);
+  const targets: CallTargets = new Map();
+  for (const file of files) {
+    const localKeys = new Set(file.facts.functions.map((fact) => fact.key));
+    for (const fn of file.facts.functions) {
+      fn.events.forEach((event, index) => {
+        let resolved: FunctionId[] = [];
+        if (event.kind === 'call') {
+          resolved = program.callee(file, fn, event.callee);
+        } else if ((event.kind === 'spawn' || event.kind === 'defer') && event.body) {
+          resolved = 'local' in event.body
+            ? localKeys.has(event.body.local) ? [functionId(file.id, event.body.local)] : []
+            : program.callee(file, fn, event.body.callee);
+        }
+        if (resolved.length > 0) targets.set(eventRef(file.id, fn.key, index), resolved);
+      });
+    }
+  }
+  return targets;
+}
+
+export const javascriptLinker: Linker = { language: 'javascript', link };
