@@ -1,0 +1,221 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Finding } from '../analyze/finding.ts';
+import { analyzeProgram } from '../analyze/index.ts';
+import { discoverFiles, type DiscoveredFile } from '../discover/files.ts';
+import { PackageResolver } from '../discover/packages.ts';
+import { extractAll } from '../facts/extract.ts';
+import { languageForPath } from '../languages/extensions.ts';
+import type { LinkFile, PackageRef } from '../languages/types.ts';
+import { linkProgram } from '../link/program.ts';
+import type { Skipped } from '../pipeline/outcome.ts';
+import type { DependencyReport, ScanResult } from '../pipeline/scan.ts';
+import { toPosix } from '../util/paths.ts';
+import { resolveCargo } from './cargo.ts';
+import { relocateToProject } from './relocate.ts';
+import { ResolverError, type Ecosystem, type Resolution, type ResolvedPackage, type ResolverOptions } from './types.ts';
+
+export interface AuditOptions extends ResolverOptions {
+  maxFileBytes: number;
+  /** Only these ecosystems (default: every one whose manifest is present). */
+  ecosystems?: Ecosystem[];
+}
+
+const PYTHON_MARKERS = ['requirements.txt', 'pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile', 'poetry.lock'];
+
+/** Which ecosystems a project uses, from the manifests in its folder. */
+export function detectEcosystems(dir: string): Ecosystem[] {
+  const found: Ecosystem[] = [];
+  if (existsSync(path.join(dir, 'Cargo.toml'))) found.push('cargo');
+  if (existsSync(path.join(dir, 'package.json')) || existsSync(path.join(dir, 'node_modules'))) found.push('npm');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    names = [];
+  }
+  if (names.some((name) => PYTHON_MARKERS.includes(name) || /^requirements.*\.txt$/.test(name) || name.endsWith('.py'))) found.push('pip');
+  return found;
+}
+
+async function resolverFor(ecosystem: Ecosystem): Promise<(options: ResolverOptions, importedModules: readonly string[]) => Resolution> {
+  switch (ecosystem) {
+    case 'cargo':
+      return (options) => resolveCargo(options);
+    case 'pip': {
+      const { resolvePython } = await import('./python.ts');
+      return resolvePython;
+    }
+    case 'npm': {
+      const { resolveNpm } = await import('./npm.ts');
+      return (options) => resolveNpm(options);
+    }
+  }
+}
+
+/** Modules the project's Python files import, as dotted names (absolute imports only). */
+function importedPythonModules(files: ReadonlyArray<{ facts: LinkFile['facts'] }>): string[] {
+  const names = new Set<string>();
+  for (const { facts } of files) {
+    if (facts.language !== 'python') continue;
+    for (const fact of facts.imports) if (!fact.source.startsWith('.')) names.add(fact.source);
+  }
+  return [...names].sort();
+}
+
+function displayId(dir: string, absPath: string): string {
+  const relative = toPosix(path.relative(dir, absPath));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? toPosix(absPath) : relative;
+}
+
+function isInside(dir: string, file: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * `envrace audit`: the project's sources and its dependencies' sources as one program. Findings whose
+ * write is inside a dependency are reported at the last frame in the project; the dependencies that
+ * can write the environment are listed in `dependencies`.
+ */
+export async function runAudit(options: AuditOptions): Promise<ScanResult> {
+  const dir = path.resolve(options.dir);
+  const skipped: Skipped[] = [];
+  const ecosystems = options.ecosystems ?? detectEcosystems(dir);
+
+  const discovery = discoverFiles(dir, [dir]);
+  skipped.push(...discovery.skipped);
+  options.onProgress?.(`analyzing ${discovery.files.length} project files`);
+  const project = await extractAll(discovery.files, { maxFileBytes: options.maxFileBytes });
+  skipped.push(...project.skipped);
+
+  const resolutions: Resolution[] = [];
+  for (const ecosystem of ecosystems) {
+    try {
+      const resolve = await resolverFor(ecosystem);
+      const resolution = resolve({ ...options, dir }, importedPythonModules(project.extracted));
+      resolutions.push(resolution);
+      skipped.push(...resolution.problems);
+    } catch (error) {
+      if (!(error instanceof ResolverError)) throw error;
+      skipped.push({ file: ecosystem === 'cargo' ? 'Cargo.toml' : ecosystem === 'npm' ? 'package.json' : '(python environment)', reason: error.message });
+    }
+  }
+
+  const dependencies = resolutions.flatMap((resolution) => resolution.packages.filter((pkg) => !pkg.ref.inProject && (options.includeDev || !pkg.dev)));
+  const dependencyFiles: Array<DiscoveredFile & { pkg: ResolvedPackage }> = [];
+  const seen = new Set(discovery.files.map((file) => file.absPath));
+  for (const pkg of dependencies) {
+    for (const absPath of pkg.files) {
+      const language = languageForPath(absPath);
+      if (!language || seen.has(absPath)) continue;
+      seen.add(absPath);
+      dependencyFiles.push({ absPath, id: displayId(dir, absPath), language, pkg });
+    }
+  }
+  options.onProgress?.(`analyzing ${dependencyFiles.length} dependency files`);
+  const extractedDependencies = await extractAll(dependencyFiles, { maxFileBytes: options.maxFileBytes });
+  skipped.push(...extractedDependencies.skipped);
+
+  const projectPackages = resolutions.flatMap((resolution) => resolution.packages.filter((pkg) => pkg.ref.inProject));
+  const fallback = new PackageResolver(dir);
+  const projectPackageFor = (file: DiscoveredFile): PackageRef => {
+    const ecosystem: Ecosystem | undefined = file.language === 'rust' ? 'cargo' : file.language === 'javascript' ? 'npm' : undefined;
+    const owners = projectPackages
+      .filter((pkg) => pkg.ecosystem === ecosystem && isInside(pkg.ref.root, file.absPath))
+      .sort((a, b) => b.ref.root.length - a.ref.root.length);
+    return owners[0]?.ref ?? fallback.packageFor(file.absPath, file.language);
+  };
+  const byPath = new Map(dependencyFiles.map((file) => [file.absPath, file.pkg]));
+  const linkFiles: LinkFile[] = [
+    ...project.extracted.map(({ file, facts }) => ({ id: file.id, path: toPosix(file.absPath), facts, pkg: projectPackageFor(file) })),
+    ...extractedDependencies.extracted.map(({ file, facts }) => ({ id: file.id, path: toPosix(file.absPath), facts, pkg: byPath.get(file.absPath)!.ref })),
+  ];
+  fallback.linkCargoPathDependencies();
+
+  options.onProgress?.('linking and analyzing');
+  const program = await linkProgram(linkFiles);
+  const all = analyzeProgram(program, { isLibrary: (pkg, hasEntry) => !pkg.inProject || !hasEntry });
+
+  const fileToPackage = new Map(linkFiles.map((file) => [file.id, file.pkg]));
+  const packagesById = new Map(resolutions.flatMap((resolution) => resolution.packages.map((pkg) => [pkg.ref.id, pkg] as const)));
+  const renderPath = (ids: string[]): string => ids.map((id) => {
+    const pkg = packagesById.get(id);
+    return pkg ? (pkg.ref.inProject ? pkg.displayName : `${pkg.displayName} ${pkg.ref.version ?? ''}`.trim()) : id;
+  }).join(' → ');
+  const inProject = (fileId: string): boolean => fileToPackage.get(fileId)?.inProject ?? false;
+
+  const findings: Finding[] = [];
+  const reports = new Map<string, DependencyReport>();
+  const reportFor = (fileId: string): DependencyReport | undefined => {
+    const ref = fileToPackage.get(fileId);
+    const pkg = ref ? packagesById.get(ref.id) : undefined;
+    if (!ref || !pkg) return undefined;
+    let report = reports.get(ref.id);
+    if (!report) {
+      report = { ecosystem: pkg.ecosystem, name: pkg.displayName, version: ref.version, paths: pkg.paths.map(renderPath), publicFunctions: [], writes: [], reachedAfterSpawn: false };
+      reports.set(ref.id, report);
+    }
+    return report;
+  };
+  const recordWrite = (report: DependencyReport, finding: Finding): void => {
+    const write = { file: finding.location.fileId, line: finding.location.span.line + 1, variable: finding.variable, api: finding.api };
+    if (!report.writes.some((w) => w.file === write.file && w.line === write.line)) report.writes.push(write);
+  };
+
+  for (const finding of all) {
+    if (inProject(finding.location.fileId)) {
+      findings.push(finding);
+      continue;
+    }
+    const report = reportFor(finding.location.fileId);
+    if (finding.ruleId === 'env-mutating-public-api' && report) {
+      recordWrite(report, finding);
+      const writingPackage = fileToPackage.get(finding.location.fileId)?.id;
+      for (const related of finding.related) {
+        if (fileToPackage.get(related.fileId)?.id !== writingPackage) continue;
+        const name = related.message.replace(/^public entry point /, '');
+        if (!report.publicFunctions.includes(name)) report.publicFunctions.push(name);
+      }
+    } else if (finding.ruleId === 'env-mutation-after-thread-spawn') {
+      if (report) recordWrite(report, finding);
+      const ref = fileToPackage.get(finding.location.fileId);
+      const pkg = ref ? packagesById.get(ref.id) : undefined;
+      const relocated = relocateToProject(finding, inProject, pkg ? renderPath(pkg.paths[0] ?? []) : undefined);
+      if (relocated) {
+        if (report) report.reachedAfterSpawn = true;
+        findings.push(relocated);
+      }
+    }
+  }
+
+  const deduplicated = new Map<string, Finding>();
+  for (const finding of findings) {
+    const key = `${finding.ruleId}@${finding.location.fileId}:${finding.location.span.line}:${finding.location.span.column}`;
+    const existing = deduplicated.get(key);
+    const length = (f: Finding): number => f.threads[0]?.steps.length ?? 0;
+    if (!existing || length(finding) < length(existing)) deduplicated.set(key, finding);
+  }
+  const dependencyReports = [...reports.values()]
+    .filter((report) => report.writes.length > 0)
+    .map((report) => ({ ...report, publicFunctions: report.publicFunctions.sort(), writes: report.writes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)) }))
+    .sort((a, b) => Number(b.reachedAfterSpawn) - Number(a.reachedAfterSpawn) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  return {
+    root: dir,
+    findings: [...deduplicated.values()].sort(
+      (a, b) => (a.location.fileId < b.location.fileId ? -1 : a.location.fileId > b.location.fileId ? 1 : a.location.span.line - b.location.span.line || a.location.span.column - b.location.span.column),
+    ),
+    skipped: skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0))),
+    filesDiscovered: discovery.files.length + dependencyFiles.length,
+    filesAnalyzed: project.extracted.length + extractedDependencies.extracted.length,
+    languages: [...new Set(linkFiles.map((file) => file.facts.language))].sort(),
+    dependencies: dependencyReports,
+    audit: {
+      ecosystems,
+      packages: dependencies.length,
+      dependencyFilesPresent: resolutions.reduce((sum, r) => sum + r.stats.filesPresent, 0),
+      dependencyFilesParsed: extractedDependencies.extracted.length,
+    },
+  };
+}

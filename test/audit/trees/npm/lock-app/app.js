@@ -1,0 +1,3 @@
+const a = require('a');
+const b = require('b');
+module.exports = () => a() + b();

@@ -1,0 +1,4 @@
+from .core import run
+import beta
+
+__all__ = ["run"]

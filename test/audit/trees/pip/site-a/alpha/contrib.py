@@ -1,0 +1,2 @@
+"""Optional integration: only loaded when imported explicitly."""
+import zeta

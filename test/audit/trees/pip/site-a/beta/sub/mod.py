@@ -1,0 +1,5 @@
+import os
+
+
+def apply():
+    os.environ.setdefault("BETA", "1")

@@ -1,0 +1,5 @@
+import os
+
+
+def go():
+    os.putenv("THING", "1")
