@@ -1,0 +1,113 @@
+import type { Span } from '../../facts/types.ts';
+import type { Tree } from '../../parse/treeSitter.ts';
+import { spanFromTreeSitter, type TreeSitterPoint } from '../../positions.ts';
+
+/**
+ * The syntax tree copied once out of tree-sitter into plain objects. Every property read on the
+ * binding's nodes is a native call (and every node it hands out is registered in a native cache),
+ * so walking binding nodes cost three times the parse; one cursor pass is far cheaper.
+ *
+ * The copy keeps named nodes (plus anonymous tokens held in a field, such as an `operator`), with
+ * the same method names as tree-sitter's nodes. It leaves out comments and the insides of plain
+ * string literals (only an f-string's interpolations can contain code).
+ */
+export class PyNode {
+  readonly namedChildren: PyNode[] = [];
+  /** Anonymous tokens in a field (`operator: '|='`): their `type` is the token. */
+  private tokens?: PyNode[];
+
+  constructor(
+    readonly type: string,
+    readonly field: string | undefined,
+    readonly startPosition: TreeSitterPoint,
+    readonly endPosition: TreeSitterPoint,
+    private readonly source: SourceText,
+  ) {}
+
+  get startIndex(): number {
+    return this.source.indexOf(this.startPosition);
+  }
+
+  get endIndex(): number {
+    return this.source.indexOf(this.endPosition);
+  }
+
+  get text(): string {
+    return this.source.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  namedChild(index: number): PyNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  childForFieldName(name: string): PyNode | null {
+    return this.namedChildren.find((child) => child.field === name) ?? this.tokens?.find((token) => token.field === name) ?? null;
+  }
+
+  childrenForFieldName(name: string): PyNode[] {
+    return this.namedChildren.filter((child) => child.field === name);
+  }
+
+  addToken(token: PyNode): void {
+    (this.tokens ??= []).push(token);
+  }
+}
+
+export function spanOf(node: PyNode): Span {
+  return spanFromTreeSitter(node.startPosition, node.endPosition);
+}
+
+/** The source with its line starts, to turn (row, UTF-16 column) points back into string indices. */
+class SourceText {
+  private readonly lineStarts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
+
+  indexOf(point: TreeSitterPoint): number {
+    return (this.lineStarts[point.row] ?? this.text.length) + point.column;
+  }
+}
+
+const PLAIN_STRING_PREFIX = /^[rRbBuU]*["']/;
+
+/** Nodes whose anonymous operator token the walk reads (`x |= y`, `a and b`); other punctuation is not copied. */
+const OPERATOR_PARENTS: ReadonlySet<string> = new Set(['augmented_assignment', 'boolean_operator']);
+
+/** Copies `tree` (parsed from `source`) without recursion, so that deeply nested code cannot overflow the stack. */
+export function copyTree(tree: Tree, source: string): PyNode {
+  const text = new SourceText(source);
+  const cursor = tree.walk();
+  const root = new PyNode(cursor.nodeType, undefined, cursor.startPosition, cursor.endPosition, text);
+  const stack: PyNode[] = [root];
+  if (!cursor.gotoFirstChild()) return root;
+  for (;;) {
+    const parent = stack[stack.length - 1]!;
+    let descend: PyNode | undefined;
+    if (cursor.nodeIsNamed) {
+      const type = cursor.nodeType;
+      if (type !== 'comment') {
+        const node = new PyNode(type, cursor.currentFieldName || undefined, cursor.startPosition, cursor.endPosition, text);
+        parent.namedChildren.push(node);
+        if (type !== 'string' || !PLAIN_STRING_PREFIX.test(source.slice(node.startIndex, node.startIndex + 4))) descend = node;
+      }
+    } else if (OPERATOR_PARENTS.has(parent.type)) {
+      const field = cursor.currentFieldName;
+      if (field) parent.addToken(new PyNode(cursor.nodeType, field, cursor.startPosition, cursor.endPosition, text));
+    }
+    if (descend && cursor.gotoFirstChild()) {
+      stack.push(descend);
+      continue;
+    }
+    while (!cursor.gotoNextSibling()) {
+      cursor.gotoParent();
+      stack.pop();
+      if (stack.length === 0) return root;
+    }
+  }
+}
