@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerRulesCommands } from './commands/rules.ts';
 import { registerScanCommand } from './commands/scan.ts';
 import { registerReproCommand } from './commands/repro.ts';
@@ -18,6 +19,7 @@ export function buildProgram(setResult: (code: number) => void): Command {
     .showHelpAfterError('(run envrace --help for usage)')
     .exitOverride();
   registerScanCommand(program, setResult);
+  registerAuditCommand(program, setResult);
   registerRulesCommands(program, setResult);
   registerReproCommand(program, setResult);
   program.addHelpText(
@@ -26,6 +28,7 @@ export function buildProgram(setResult: (code: number) => void): Command {
 Examples:
   envrace scan                        analyze the sources under the current directory
   envrace scan -f sarif -o out.sarif  SARIF 2.1.0 for GitHub code scanning
+  envrace audit                       the project and its Cargo/pip/npm dependencies
   envrace explain env-mutation-after-thread-spawn
 
 Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error.

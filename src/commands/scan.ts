@@ -35,7 +35,7 @@ export function exitCodeFor(scan: ScanResult, failOn: FailOn): number {
   return scan.findings.some((finding) => LEVEL_RANK[finding.level] >= LEVEL_RANK[failOn]) ? 1 : 0;
 }
 
-function parseByteSize(value: string): number {
+export function parseByteSize(value: string): number {
   const match = /^(\d+)\s*([kmg]i?b?)?$/i.exec(value.trim());
   if (!match) throw new InvalidArgumentError('expected a size such as 4MiB, 512KiB or 1048576');
   const unit = (match[2] ?? '').toLowerCase()[0];

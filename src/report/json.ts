@@ -36,6 +36,7 @@ export function toJson(scan: ScanResult): string {
       fix: finding.fix,
     })),
     skipped: scan.skipped,
+    ...(scan.dependencies ? { dependencies: scan.dependencies, audit: scan.audit } : {}),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -34,11 +34,13 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   };
 }
 
+/** Files under the scan root are relative to %SRCROOT%; dependency files elsewhere get absolute file: URIs. */
+function artifactLocation(fileId: string): Sarif.ArtifactLocation {
+  return path.isAbsolute(fileId) ? { uri: pathToFileURL(fileId).href } : { uri: encodeURI(fileId), uriBaseId: SRCROOT };
+}
+
 function physicalLocation(location: SourceLocation): Sarif.PhysicalLocation {
-  return {
-    artifactLocation: { uri: encodeURI(location.fileId), uriBaseId: SRCROOT },
-    region: toSarifRegion(location.span),
-  };
+  return { artifactLocation: artifactLocation(location.fileId), region: toSarifRegion(location.span) };
 }
 
 /** Reads each file with findings once, for GitHub-compatible line hashes. */
@@ -50,7 +52,7 @@ class FingerprintSource {
     let hashes = this.hashes.get(location.fileId);
     if (hashes === undefined) {
       try {
-        hashes = lineHashes(readFileSync(path.join(this.root, location.fileId), 'utf8'));
+        hashes = lineHashes(readFileSync(path.resolve(this.root, location.fileId), 'utf8'));
       } catch {
         hashes = null;
       }
@@ -115,7 +117,7 @@ export function toSarif(scan: ScanResult, options: SarifOptions = {}): Sarif.Log
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(skipped.file), uriBaseId: SRCROOT },
+          artifactLocation: artifactLocation(skipped.file),
           ...(skipped.line ? { region: { startLine: skipped.line } } : {}),
         },
       },
@@ -141,6 +143,8 @@ export function toSarif(scan: ScanResult, options: SarifOptions = {}): Sarif.Log
         columnKind: 'utf16CodeUnits',
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         results: scan.findings.map((finding) => sarifResult(finding, indexOf.get(finding.ruleId) ?? 0, fingerprints)),
+        // GitHub shows only locations inside the repository, so what the audit found in dependencies travels here.
+        ...(scan.dependencies ? { properties: { dependencies: scan.dependencies, audit: scan.audit } } : {}),
       },
     ],
   };

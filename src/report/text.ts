@@ -20,8 +20,8 @@ function painter(enabled: boolean) {
   return (style: keyof typeof COLORS, text: string): string => (enabled ? `${COLORS[style][0]}${text}${COLORS[style][1]}` : text);
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
 }
 
 function renderFinding(finding: Finding, paint: ReturnType<typeof painter>): string {
@@ -41,8 +41,29 @@ export function toText(scan: ScanResult, options: TextOptions): string {
   const paint = painter(options.color);
   const blocks = scan.findings.map((finding) => renderFinding(finding, paint));
   const findings = blocks.length > 0 ? `${blocks.join('\n\n')}\n` : '';
-  if (!options.summary) return findings;
-  return `${findings}${findings ? '\n' : ''}${summaryLine(scan)}\n`;
+  const dependencies = dependencyTable(scan, paint);
+  const body = [findings, dependencies].filter((part) => part !== '').join('\n');
+  if (!options.summary) return body;
+  return `${body}${body ? '\n' : ''}${summaryLine(scan)}\n`;
+}
+
+/** `envrace audit`: the dependencies that can write the environment, after the findings. */
+function dependencyTable(scan: ScanResult, paint: ReturnType<typeof painter>): string {
+  if (!scan.dependencies) return '';
+  if (scan.dependencies.length === 0) return 'No dependency writes the environment.\n';
+  const lines = [paint('bold', 'Dependencies that write the environment:')];
+  for (const dep of scan.dependencies) {
+    const reached = dep.reachedAfterSpawn ? paint('error', 'reached after threads start') : 'not reached after a spawn';
+    lines.push(`  ${dep.name}${dep.version ? ` ${dep.version}` : ''} (${dep.ecosystem}): ${reached}`);
+    for (const route of dep.paths) lines.push(`    path:   ${route}`);
+    if (dep.publicFunctions.length > 0) {
+      const shown = dep.publicFunctions.slice(0, 6).join(', ');
+      lines.push(`    public: ${shown}${dep.publicFunctions.length > 6 ? ` and ${dep.publicFunctions.length - 6} more` : ''}`);
+    }
+    for (const write of dep.writes.slice(0, 4)) lines.push(`    writes: ${write.file}:${write.line}${write.variable ? ` (${write.variable})` : ''}`);
+    if (dep.writes.length > 4) lines.push(`    writes: and ${dep.writes.length - 4} more`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 export function summaryLine(scan: ScanResult): string {
@@ -56,7 +77,10 @@ export function summaryLine(scan: ScanResult): string {
   }
   const skippedText = left.length === 0 ? '' : `; ${left.length} skipped (${[...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${n} ${reason}`).join(', ')})`;
   const partialText = partial === 0 ? '' : `; ${plural(partial, 'file')} analyzed in part`;
-  return `envrace: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} in ${plural(scan.filesAnalyzed, 'file')} analyzed${skippedText}${partialText}`;
+  const auditText = scan.audit
+    ? ` (${plural(scan.audit.packages, 'dependency', 'dependencies')} via ${scan.audit.ecosystems.join(', ') || 'no ecosystem'}; ${scan.audit.dependencyFilesParsed} of ${scan.audit.dependencyFilesPresent} dependency files parsed)`
+    : '';
+  return `envrace: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} in ${plural(scan.filesAnalyzed, 'file')} analyzed${auditText}${skippedText}${partialText}`;
 }
 
 /** One line per skipped or partially analyzed file, for stderr. */

@@ -13,12 +13,21 @@ export class ProgressReporter {
   ) {}
 
   update(done: number, total: number): void {
+    this.draw(`${this.label} ${done}/${total} files`);
+  }
+
+  /** A phase of a long job (`running cargo metadata`). */
+  message(text: string): void {
+    this.draw(`${this.label}: ${text}`);
+  }
+
+  private draw(text: string): void {
     if (!this.stream.isTTY) return;
     const now = Date.now();
     if (now - this.started < 1000 || now - this.lastDraw < 100) return;
     this.lastDraw = now;
     this.drawn = true;
-    this.stream.write(`\r\x1b[2Kenvrace: ${this.label} ${done}/${total} files`);
+    this.stream.write(`\r\x1b[2Kenvrace: ${text}`);
   }
 
   finish(): void {
