@@ -8,6 +8,7 @@ import { toJson } from '../report/json.ts';
 import { toSarif } from '../report/sarif.ts';
 import { skippedLines, summaryLine, toText } from '../report/text.ts';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
+import { toPosix } from '../util/paths.ts';
 import { ProgressReporter } from '../util/progress.ts';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -25,6 +26,13 @@ export interface ReportOptions {
 interface ScanCommandOptions extends ReportOptions {
   root?: string;
   maxFileSize: number;
+  only?: string[];
+}
+
+/** Keeps the findings located in the given files; the analysis still covered the whole project. */
+export function restrictToFiles(scan: ScanResult, files: readonly string[], cwd: string): ScanResult {
+  const wanted = new Set(files.map((file) => toPosix(path.relative(scan.root, path.resolve(cwd, file)))));
+  return { ...scan, findings: scan.findings.filter((finding) => wanted.has(finding.location.fileId)) };
 }
 
 const LEVEL_RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };
@@ -86,7 +94,11 @@ export function registerScanCommand(program: Command, setResult: (code: number) 
     )
     .argument('[paths...]', 'files or directories to analyze', ['.'])
     .option('--root <dir>', 'directory that reported paths are relative to (SARIF %SRCROOT%)', process.cwd())
-    .option('--max-file-size <size>', 'skip files larger than this (with a message)', parseByteSize, DEFAULT_MAX_FILE_BYTES);
+    .option('--max-file-size <size>', 'skip files larger than this (with a message)', parseByteSize, DEFAULT_MAX_FILE_BYTES)
+    .option(
+      '--only <files...>',
+      'analyze PATHs as one program but report only findings located in these files (what a pre-commit hook passes)',
+    );
   addReportOptions(command);
   command.addHelpText(
     'after',
@@ -98,7 +110,8 @@ Examples:
   envrace scan                                   analyze the current directory, human-readable output
   envrace scan src lib --fail-on error           fail only on errors (races), not on warnings
   envrace scan -f sarif -o envrace.sarif         SARIF 2.1.0 for GitHub code scanning
-  envrace scan -f json | jq '.findings[].file'   machine-readable findings`,
+  envrace scan -f json | jq '.findings[].file'   machine-readable findings
+  envrace scan --only src/a.rs src/b.py          whole-project analysis, findings of two files only`,
   );
   command.action(async (paths: string[], options: ScanCommandOptions) => {
     const progress = new ProgressReporter('analyzing');
@@ -110,8 +123,9 @@ Examples:
         onProgress: options.quiet ? undefined : (done, total) => progress.update(done, total),
       });
       progress.finish();
-      emitReport(scan, options);
-      setResult(exitCodeFor(scan, options.failOn));
+      const reported = options.only ? restrictToFiles(scan, options.only, process.cwd()) : scan;
+      emitReport(reported, options);
+      setResult(exitCodeFor(reported, options.failOn));
     } catch (error) {
       progress.finish();
       if (error instanceof MissingPathError) {
