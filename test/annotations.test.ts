@@ -1,14 +1,17 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runScan } from '../src/pipeline/scan.ts';
+import { runAudit } from '../src/audit/run.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../src/facts/read.ts';
-import { annotationsOf, casesIn, sourceFilesOf, type Annotation } from './support/annotations.ts';
+import { runScan } from '../src/pipeline/scan.ts';
+import { annotationsOf, auditPrerequisiteMissing, casesIn, sourceFilesOf, type Annotation } from './support/annotations.ts';
 
 /**
  * The one harness for meaning: every `ruleid:` line must be reported, every `ok:` line must not be,
  * and nothing else may be reported. `todoruleid:` (a known miss) must still be missed and `todook:`
  * (a known false positive) must still be reported, so that fixing a gap forces updating its annotation.
+ * Examples named `audit-*` are checked through `envrace audit` (the project with its dependencies);
+ * they are skipped, loudly, where the real dependencies they name are not installed.
  */
 const repoRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const suites: Array<[string, string[]]> = [
@@ -25,11 +28,17 @@ for (const [suite, cases] of suites) {
     });
     for (const casePath of cases) {
       const name = path.relative(repoRoot, casePath);
-      it(name, async () => {
+      const isAudit = path.basename(casePath).startsWith('audit-');
+      const missing = isAudit ? auditPrerequisiteMissing(casePath) : undefined;
+      if (missing) console.warn(`SKIPPED ${name}: ${missing}`);
+      it.skipIf(missing !== undefined)(name, async () => {
         const annotations: Annotation[] = sourceFilesOf(casePath).flatMap((file) => annotationsOf(file, repoRoot));
         expect(annotations.length, `${name} has no ruleid:/ok: annotation`).toBeGreaterThan(0);
-        const scan = await runScan({ root: repoRoot, paths: [casePath], maxFileBytes: DEFAULT_MAX_FILE_BYTES });
-        const reported = new Map(scan.findings.map((f) => [key(f.location.fileId, f.location.span.line + 1, f.ruleId), f]));
+        const scan = isAudit
+          ? await runAudit({ dir: casePath, includeDev: false, allDeps: false, cargoArgs: ['--offline'], maxFileBytes: DEFAULT_MAX_FILE_BYTES })
+          : await runScan({ root: repoRoot, paths: [casePath], maxFileBytes: DEFAULT_MAX_FILE_BYTES });
+        const toRepoId = (fileId: string): string => (isAudit && !path.isAbsolute(fileId) ? path.relative(repoRoot, path.join(casePath, fileId)).split(path.sep).join('/') : fileId);
+        const reported = new Map(scan.findings.map((f) => [key(toRepoId(f.location.fileId), f.location.span.line + 1, f.ruleId), f]));
         const problems: string[] = [];
         const claimed = new Set<string>();
         for (const annotation of annotations) {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { languageForPath } from '../../src/languages/extensions.ts';
 
@@ -72,4 +73,20 @@ export function casesIn(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Why an `audit-*` example cannot run here (undefined when it can): the tools and the real
+ * dependency sources it names must be installed (.ci/run installs them).
+ */
+export function auditPrerequisiteMissing(casePath: string): string | undefined {
+  if (existsSync(path.join(casePath, 'Cargo.toml'))) {
+    if (spawnSync('cargo', ['--version']).error) return 'cargo is not installed';
+    const config = path.join(casePath, '.cargo/config.toml');
+    const directory = existsSync(config) ? /directory\s*=\s*"([^"]+)"/.exec(readFileSync(config, 'utf8'))?.[1] : undefined;
+    if (directory && !existsSync(path.join(directory, 'openssl-probe-0.1.2'))) {
+      return `${directory} lacks the Debian crate sources (apt-get install librust-reqwest-dev librust-native-tls-dev librust-openssl-probe-dev librust-tokio-dev)`;
+    }
+  }
+  return undefined;
 }
