@@ -115,7 +115,13 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   }
   options.onProgress?.(`analyzing ${dependencyFiles.length} dependency files`);
   const extractedDependencies = await extractAll(dependencyFiles, { maxFileBytes: options.maxFileBytes });
-  skipped.push(...extractedDependencies.skipped);
+  // Other people's code often uses syntax the grammars do not know (`try!` in edition 2015): one line
+  // for all of it, not one per file. Files left out entirely are still listed one by one.
+  const partial = new Set(extractedDependencies.skipped.filter((entry) => entry.severity === 'note').map((entry) => entry.file));
+  skipped.push(...extractedDependencies.skipped.filter((entry) => entry.severity !== 'note'));
+  if (partial.size > 0) {
+    skipped.push({ file: '(dependencies)', reason: `${partial.size} dependency ${partial.size === 1 ? 'file' : 'files'} analyzed in part (syntax the parser does not know, or invalid UTF-8)`, severity: 'note' });
+  }
 
   const projectPackages = resolutions.flatMap((resolution) => resolution.packages.filter((pkg) => pkg.ref.inProject));
   const fallback = new PackageResolver(dir);
