@@ -138,6 +138,22 @@ fn main() {}
 });
 
 describe('Rust facts: attributes', () => {
+  it('leaves out test-only code', () => {
+    const facts = extract(`fn main() {}
+#[test]
+fn unit() { std::env::set_var("A", "1"); }
+#[tokio::test]
+async fn async_unit() {}
+#[cfg(test)]
+mod tests { fn helper() {} }
+#[cfg(all(test, unix))]
+fn unix_helper() {}
+#[cfg(not(test))]
+fn production() {}
+`);
+    expect(facts.functions.map((f) => f.key)).toEqual(['main', 'production']);
+  });
+
   it('marks functions that run inside a multi-threaded runtime', () => {
     const facts = extract(`#[tokio::main]
 async fn main() {}

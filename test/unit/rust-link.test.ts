@@ -117,6 +117,25 @@ pub fn run(s: Service, any: Box<dyn Configure>) { s.configure(); Other::default(
     expect(targetsOf(targets, service, 'run', 4)).toBeUndefined();
   });
 
+  it('reads Type::builder() as a TypeBuilder, and does not guess by name for a known type without the method', () => {
+    const tls = crate('native_tls');
+    const app = crate('app', { native_tls: tls.id });
+    const lib = file(
+      tls,
+      'src/lib.rs',
+      `pub struct TlsConnector;
+pub struct TlsConnectorBuilder;
+pub struct TlsAcceptorBuilder;
+impl TlsConnector { pub fn builder() -> TlsConnectorBuilder { TlsConnectorBuilder } }
+impl TlsConnectorBuilder { pub fn build(&self) {} }
+impl TlsAcceptorBuilder { pub fn build(&self) {} }`,
+    );
+    const main = file(app, 'src/main.rs', 'use native_tls::TlsConnector;\nfn main(c: TlsConnector) { TlsConnector::builder().build(); c.build(); }');
+    const targets = rustLinker.link([lib, main]);
+    expect(targetsOf(targets, main, 'main', 1)).toEqual(['native_tls/src/lib.rs#TlsConnectorBuilder::build']);
+    expect(targetsOf(targets, main, 'main', 2)).toBeUndefined();
+  });
+
   it('prefers the type defined in the module a path names over same-named types elsewhere', () => {
     const app = crate('app');
     const lib = file(app, 'src/lib.rs', 'pub mod blocking;\npub mod async_impl;\npub use async_impl::Client;\nfn use_it() { Client::new(); blocking::Client::new(); }');

@@ -78,6 +78,18 @@ function hasExternAbi(item: RustNode): boolean {
   return modifiers?.namedChildren.some((child) => child.type === 'extern_modifier') ?? false;
 }
 
+/**
+ * Test-only code: `#[cfg(test)]` items and `#[test]` / `#[tokio::test]` functions are compiled only
+ * into test binaries, never into the program (nor into a dependency's build), so they are skipped.
+ */
+export function isTestOnly(item: RustNode): boolean {
+  return attributesOf(item).some(
+    (attribute) =>
+      attribute.path[attribute.path.length - 1] === 'test' ||
+      (attribute.path.length === 1 && attribute.path[0] === 'cfg' && /^\(\s*(all\(\s*)?test\b/.test(attribute.arguments?.text ?? '')),
+  );
+}
+
 /** Only plain `pub` makes an item visible outside its crate (`pub(crate)`, `pub(super)` do not). */
 export function isPlainPub(item: RustNode): boolean {
   const visibility = item.namedChildren.find((child) => child.type === 'visibility_modifier');

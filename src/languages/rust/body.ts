@@ -321,14 +321,17 @@ function walkMethodCall(node: RustNode, callee: RustNode, args: RustNode[], cont
  * The method's qualified path when the receiver's type is known (`native_tls::TlsConnectorBuilder::build`
  * for `tls: TlsConnectorBuilder`), so the linker need not guess by name. A value made by
  * `Type::new(..)` (or any `Type::f(..)`) is taken to be a `Type`, builder chains included
- * (`ClientBuilder::new().timeout(t).build()`); the linker falls back to the name when that is wrong.
+ * (`ClientBuilder::new().timeout(t).build()`), and `Type::builder()` a `TypeBuilder` (the builder
+ * convention); the linker falls back to the name when that type is unknown.
  */
 function methodPath(method: string, root: ReceiverRoot): string[] {
   const origin = root.origin;
   if (!origin || origin.length < 2) return [method];
   const owner = origin[origin.length - 2]!;
-  const declared = origin[origin.length - 1] === '';
-  return declared || isTypeName(owner) ? [...origin.slice(0, -1), method] : [method];
+  const made = origin[origin.length - 1]!;
+  if (made === '') return [...origin.slice(0, -1), method];
+  if (!isTypeName(owner)) return [method];
+  return [...origin.slice(0, -2), made === 'builder' ? `${owner}Builder` : owner, method];
 }
 
 /**

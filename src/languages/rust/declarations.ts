@@ -1,5 +1,5 @@
 import { spanOf, type RustNode } from './syntax.ts';
-import { isPlainPub, stringLiteralValue } from './attributes.ts';
+import { isPlainPub, isTestOnly, stringLiteralValue } from './attributes.ts';
 import type { FileState } from './fileState.ts';
 import { flattenUseTree, normalizeUsePath, type UseLeaf } from './paths.ts';
 import type { Scope } from './scope.ts';
@@ -16,6 +16,7 @@ export function declareScopeItems(
   options: { keyPrefix: string; fileModule: boolean },
 ): void {
   for (const child of container.namedChildren) {
+    if (isTestOnly(child)) continue;
     switch (child.type) {
       case 'use_declaration':
         declareUse(child, scope, state, options.fileModule && isPlainPub(child));

@@ -1,6 +1,6 @@
 import type { FunctionFact } from '../../facts/types.ts';
 import { spanOf, type RustNode } from './syntax.ts';
-import { attributesOf, interpositionOf, isPlainPub, runtimeOf } from './attributes.ts';
+import { attributesOf, interpositionOf, isPlainPub, isTestOnly, runtimeOf } from './attributes.ts';
 import { typeOrigin, walkBody } from './body.ts';
 import { declareScopeItems } from './declarations.ts';
 import { FunctionBuilder, type FileState } from './fileState.ts';
@@ -33,6 +33,7 @@ export function walkNestedItem(node: RustNode, state: FileState, scope: Scope): 
 }
 
 function walkItem(node: RustNode, state: FileState, scope: Scope): void {
+  if (isTestOnly(node)) return;
   switch (node.type) {
     case 'function_item':
       defineFunction(node, { state, scope });
@@ -91,7 +92,7 @@ function implTypeName(type: RustNode | null): string | undefined {
 export function defineFunction(node: RustNode, owner: FunctionOwner): void {
   const nameNode = node.childForFieldName('name');
   const body = node.childForFieldName('body');
-  if (!nameNode || !body) return;
+  if (!nameNode || !body || isTestOnly(node)) return;
   const { state, scope, parent, container } = owner;
   const name = nameNode.text;
   const qualifiedName = parent ? `${parent.qualifiedName}::${name}` : [...scope.module.path, ...(container ? [container] : []), name].join('::');

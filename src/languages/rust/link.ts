@@ -52,6 +52,9 @@ class RustProgram {
     if (callee.path.length > 1) {
       const typed = this.resolvePath(callee.path, from, 0);
       if (typed.length > 0) return typed;
+      // A type we know without that method: it comes from a trait or the standard library.
+      const typeName = callee.path[callee.path.length - 2]!;
+      if ([from.crate, ...this.dependencies(from.crate)].some((crate) => crate.associated.has(typeName))) return [];
     }
     const candidates = [from.crate, ...this.dependencies(from.crate)].flatMap((crate) => crate.methods.get(callee.name) ?? []);
     if (candidates.length <= MAX_METHOD_CANDIDATES) return candidates.map((candidate) => candidate.id);
