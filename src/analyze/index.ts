@@ -15,6 +15,8 @@ export interface AnalyzeOptions {
    * program entry point. An audit treats every dependency as a library.
    */
   isLibrary?: (pkg: PackageRef, hasEntry: boolean) => boolean;
+  /** An audit's project files: calls from them into environment-writing dependencies are reported at the call. */
+  inProject?: (fileId: string) => boolean;
 }
 
 /** All findings of a linked program, in a stable order (file, line, column, rule). */
@@ -22,7 +24,7 @@ export function analyzeProgram(program: Program, options: AnalyzeOptions = {}): 
   const graph = new ProgramGraph(program);
   const summaries = new Summaries(graph);
   const findings = [
-    ...new ThreadAnalysis(graph, summaries).run(),
+    ...new ThreadAnalysis(graph, summaries, options.inProject).run(),
     ...publicApiFindings(graph, summaries, options.isLibrary ?? ((_pkg, hasEntry) => !hasEntry)),
     ...interpositionFindings(graph),
   ];

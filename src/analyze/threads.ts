@@ -38,6 +38,8 @@ export class ThreadAnalysis {
   constructor(
     private readonly graph: ProgramGraph,
     private readonly summaries: Summaries,
+    /** Set by an audit: which files are the user's. Calls from them into dependencies that write become findings. */
+    private readonly inProject?: (fileId: string) => boolean,
   ) {}
 
   run(): Finding[] {
@@ -52,6 +54,7 @@ export class ThreadAnalysis {
       this.scanLocally(fn, seeds, eventLoop);
     }
     this.propagate(seeds);
+    if (this.inProject) this.callsIntoWritingDependencies(this.inProject);
     return [...this.candidates.values()]
       .map((candidate) => this.toFinding(candidate))
       .sort((a, b) => (a.location.fileId < b.location.fileId ? -1 : a.location.fileId > b.location.fileId ? 1 : a.location.span.line - b.location.span.line || a.location.span.column - b.location.span.column));
@@ -136,6 +139,34 @@ export class ThreadAnalysis {
           }
         });
       }
+    }
+  }
+
+  /**
+   * The last frame in the project: a call from the user's code into a dependency function that
+   * (transitively) writes the environment, made while other threads may run. Found per call site,
+   * whatever witness a write inside the dependency got on its own (a dependency's internal thread
+   * may explain that write more briefly, but only this call is the user's to change).
+   */
+  private callsIntoWritingDependencies(inProject: (fileId: string) => boolean): void {
+    const writes = this.summaries.writesTransitively();
+    for (const fn of this.graph.functions) {
+      if (!inProject(fn.file.id)) continue;
+      const points = this.summaries.spawnPoints(fn);
+      const joins = this.graph.joinsOf(fn);
+      const own = this.threaded.get(fn.id);
+      fn.fact.events.forEach((event, index) => {
+        if (event.kind !== 'call') return;
+        const target = this.graph.targetsOf(fn, index).find((id) => !inProject(this.graph.fn(id)!.file.id) && writes.has(id));
+        if (target === undefined) return;
+        const placed = { index, loops: event.loops, branches: event.branches };
+        const spawn = points.find((point) => aliveAt(point, point.handles, placed, joins));
+        const context: ThreadedContext | undefined = spawn ? { kind: 'after-spawn', steps: [...spawn.chain], origin: spawn.origin } : own;
+        if (!context) return;
+        const inner = writes.get(target)!;
+        const call = this.graph.step(fn, index, 'call', `calls ${this.graph.fn(target)!.fact.qualifiedName}(), which leads to an environment write in a dependency`);
+        this.consider({ context, write: { ...placed, chain: [call, ...inner.chain], write: inner.write }, fn });
+      });
     }
   }
 

@@ -4,10 +4,12 @@ import type { Finding } from '../analyze/finding.ts';
 import { analyzeProgram } from '../analyze/index.ts';
 import { discoverFiles, type DiscoveredFile } from '../discover/files.ts';
 import { PackageResolver } from '../discover/packages.ts';
+import { loadCatalog } from '../catalog/load.ts';
 import { extractAll } from '../facts/extract.ts';
 import { languageForPath } from '../languages/extensions.ts';
 import type { LinkFile, PackageRef } from '../languages/types.ts';
 import { linkProgram } from '../link/program.ts';
+import { extractSelected } from '../prefilter/select.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import type { DependencyReport, ScanResult } from '../pipeline/scan.ts';
 import { toPosix } from '../util/paths.ts';
@@ -17,6 +19,8 @@ import { ResolverError, type Ecosystem, type Resolution, type ResolvedPackage, t
 
 export interface AuditOptions extends ResolverOptions {
   maxFileBytes: number;
+  /** Parse every dependency file instead of only those that can matter (see src/prefilter). */
+  exhaustive?: boolean;
   /** Only these ecosystems (default: every one whose manifest is present). */
   ecosystems?: Ecosystem[];
 }
@@ -114,7 +118,9 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     }
   }
   options.onProgress?.(`analyzing ${dependencyFiles.length} dependency files`);
-  const extractedDependencies = await extractAll(dependencyFiles, { maxFileBytes: options.maxFileBytes });
+  const extractedDependencies = options.exhaustive
+    ? await extractAll(dependencyFiles, { maxFileBytes: options.maxFileBytes })
+    : await extractSelected(dependencyFiles, (language) => loadCatalog(language), options.maxFileBytes, (batch) => extractAll(batch, { maxFileBytes: options.maxFileBytes }), project.extracted.map((e) => e.facts));
   // Other people's code often uses syntax the grammars do not know (`try!` in edition 2015): one line
   // for all of it, not one per file. Files left out entirely are still listed one by one.
   const partial = new Set(extractedDependencies.skipped.filter((entry) => entry.severity === 'note').map((entry) => entry.file));
@@ -141,15 +147,20 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
 
   options.onProgress?.('linking and analyzing');
   const program = await linkProgram(linkFiles);
-  const all = analyzeProgram(program, { isLibrary: (pkg, hasEntry) => !pkg.inProject || !hasEntry });
-
   const fileToPackage = new Map(linkFiles.map((file) => [file.id, file.pkg]));
+  const inProject = (fileId: string): boolean => fileToPackage.get(fileId)?.inProject ?? false;
+  const all = analyzeProgram(program, { isLibrary: (pkg, hasEntry) => !pkg.inProject || !hasEntry, inProject });
+
   const packagesById = new Map(resolutions.flatMap((resolution) => resolution.packages.map((pkg) => [pkg.ref.id, pkg] as const)));
   const renderPath = (ids: string[]): string => ids.map((id) => {
     const pkg = packagesById.get(id);
     return pkg ? (pkg.ref.inProject ? pkg.displayName : `${pkg.displayName} ${pkg.ref.version ?? ''}`.trim()) : id;
   }).join(' → ');
-  const inProject = (fileId: string): boolean => fileToPackage.get(fileId)?.inProject ?? false;
+  const dependencyPathOf = (fileId: string): string | undefined => {
+    const ref = fileToPackage.get(fileId);
+    const pkg = ref ? packagesById.get(ref.id) : undefined;
+    return pkg ? renderPath(pkg.paths[0] ?? []) : undefined;
+  };
 
   const findings: Finding[] = [];
   const reports = new Map<string, DependencyReport>();
@@ -164,19 +175,35 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     }
     return report;
   };
-  const recordWrite = (report: DependencyReport, finding: Finding): void => {
-    const write = { file: finding.location.fileId, line: finding.location.span.line + 1, variable: finding.variable, api: finding.api };
+  const recordWrite = (report: DependencyReport, location: { fileId: string; span: { line: number } }, finding: Finding): void => {
+    const write = { file: location.fileId, line: location.span.line + 1, variable: finding.variable, api: finding.api };
     if (!report.writes.some((w) => w.file === write.file && w.line === write.line)) report.writes.push(write);
   };
 
   for (const finding of all) {
     if (inProject(finding.location.fileId)) {
-      findings.push(finding);
+      const steps = finding.threads[0]?.steps ?? [];
+      const write = steps[steps.length - 1];
+      if (finding.ruleId === 'env-mutation-after-thread-spawn' && write && !inProject(write.fileId)) {
+        // A call into a dependency that writes: say where the write is.
+        const report = reportFor(write.fileId);
+        if (report) {
+          report.reachedAfterSpawn = true;
+          recordWrite(report, write, finding);
+        }
+        findings.push({
+          ...finding,
+          message: `This call leads into ${dependencyPathOf(write.fileId) ?? 'a dependency'}, where ${finding.message}`,
+          related: [...finding.related.filter((related) => !related.message.startsWith('the write:')), { fileId: write.fileId, span: write.span, message: `the environment write in the dependency: ${write.message}` }],
+        });
+      } else {
+        findings.push(finding);
+      }
       continue;
     }
     const report = reportFor(finding.location.fileId);
     if (finding.ruleId === 'env-mutating-public-api' && report) {
-      recordWrite(report, finding);
+      recordWrite(report, finding.location, finding);
       const writingPackage = fileToPackage.get(finding.location.fileId)?.id;
       for (const related of finding.related) {
         if (fileToPackage.get(related.fileId)?.id !== writingPackage) continue;
@@ -184,10 +211,9 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
         if (!report.publicFunctions.includes(name)) report.publicFunctions.push(name);
       }
     } else if (finding.ruleId === 'env-mutation-after-thread-spawn') {
-      if (report) recordWrite(report, finding);
-      const ref = fileToPackage.get(finding.location.fileId);
-      const pkg = ref ? packagesById.get(ref.id) : undefined;
-      const relocated = relocateToProject(finding, inProject, pkg ? renderPath(pkg.paths[0] ?? []) : undefined);
+      if (report) recordWrite(report, finding.location, finding);
+      // A thread the user's code started runs dependency code that writes (a spawn, not a call, leads there).
+      const relocated = relocateToProject(finding, inProject, dependencyPathOf(finding.location.fileId));
       if (relocated) {
         if (report) report.reachedAfterSpawn = true;
         findings.push(relocated);
