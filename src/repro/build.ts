@@ -3,8 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
+import { envraceCacheDir } from '../util/cacheDir.ts';
 import { readReproSource } from './source.ts';
 import { identifyCompiler, type CompilerIdentity, type Toolchain, ToolchainError } from './toolchain.ts';
 
@@ -13,12 +13,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** The flags the README and the emitted header promise: C11, optimised, pthreads, nothing else. */
 export const COMPILE_FLAGS: readonly string[] = ['-std=c11', '-O2', '-pthread'];
 
-export function envraceCacheDir(env: Env = process.env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  // The XDG spec says relative values are invalid and must be ignored.
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'envrace');
-  return join(env.HOME && isAbsolute(env.HOME) ? env.HOME : homedir(), '.cache', 'envrace');
-}
 
 export interface BuiltReproducer {
   /** Path of the compiled program. */
