@@ -50,7 +50,7 @@ describe('SARIF of the examples', () => {
   it('describes every rule from rules/ and points results at them', () => {
     const run = log.runs[0]!;
     const ids = run.tool.driver.rules!.map((rule) => rule.id);
-    expect(ids).toEqual(['env-mutating-public-api', 'env-mutation-after-thread-spawn', 'libc-symbol-interposition']);
+    expect(ids).toEqual(['env-mutating-public-api', 'env-mutation-after-thread-spawn', 'invalid-suppression', 'libc-symbol-interposition']);
     for (const rule of run.tool.driver.rules!) {
       expect(rule.help?.markdown).toMatch(/## Why is this bad/);
       expect(rule.properties?.['security-severity']).toMatch(/^\d+\.\d$/);

@@ -1,6 +1,6 @@
 import type { Span } from '../facts/types.ts';
 
-export type RuleId = 'env-mutation-after-thread-spawn' | 'env-mutating-public-api' | 'libc-symbol-interposition';
+export type RuleId = 'env-mutation-after-thread-spawn' | 'env-mutating-public-api' | 'libc-symbol-interposition' | 'invalid-suppression';
 export type Level = 'error' | 'warning' | 'note';
 
 export interface SourceLocation {
@@ -43,4 +43,10 @@ export interface Finding {
   reader?: { api: string; kind: 'getenv' | 'exec' | 'other' };
   /** One line: what to do instead. */
   fix: string;
+  /** Set after analysis: `primaryLocationLineHash` of the primary location (what baselines and GitHub match on). */
+  fingerprint?: string;
+  /** Set after analysis: an `envrace-ignore[rule]: reason` comment covers this finding. */
+  suppression?: { kind: 'inSource'; justification: string };
+  /** Set after analysis when a baseline was given: `unchanged` findings were already in it. */
+  baselineState?: 'new' | 'unchanged';
 }

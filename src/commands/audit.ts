@@ -4,10 +4,28 @@ import { runAudit } from '../audit/run.ts';
 import type { Ecosystem } from '../audit/types.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../facts/read.ts';
 import { ProgressReporter } from '../util/progress.ts';
-import { addReportOptions, emitReport, exitCodeFor, parseByteSize, type ReportOptions } from './scan.ts';
+import { fileFilter } from '../config/files.ts';
+import { discoverFiles } from '../discover/files.ts';
+import type { ScanResult } from '../pipeline/scan.ts';
+import {
+  addPolicyOptions,
+  addReportOptions,
+  applyPolicies,
+  configFor,
+  emitReport,
+  exitCodeFor,
+  maxFileSizeWithConfig,
+  parseByteSize,
+  reportOptionsWithConfig,
+  RunSetupError,
+  setting,
+  type PolicyOptions,
+  type ReportOptions,
+  wroteBaselineLine,
+} from './scan.ts';
 import { existsSync, statSync } from 'node:fs';
 
-interface AuditCommandOptions extends ReportOptions {
+interface AuditCommandOptions extends ReportOptions, PolicyOptions {
   ecosystem?: Ecosystem[];
   python?: string;
   includeDev: boolean;
@@ -58,12 +76,15 @@ export function registerAuditCommand(program: Command, setResult: (code: number)
     .option('--target <triple>', 'cargo: analyze for this target platform instead of the host (e.g. aarch64-unknown-linux-gnu)')
     .option('--max-file-size <size>', 'skip files larger than this (with a message)', parseByteSize, DEFAULT_MAX_FILE_BYTES);
   addReportOptions(command);
+  addPolicyOptions(command);
   command.addHelpText(
     'after',
     `
 Exit status:
   0  no finding at or above --fail-on     1  findings at or above --fail-on     2  usage or fatal error
 A missing tool (cargo, python3) or a malformed lockfile is reported as one line; the other ecosystems still run.
+envrace.config.json (in DIR or above) supplies defaults: "audit": { includeDev, allDeps, python, ecosystems },
+rules, failOn, format, baseline, exclude; options given here override it.
 
 Examples:
   envrace audit                                 audit the project in the current directory
@@ -71,7 +92,7 @@ Examples:
   envrace audit --python .venv/bin/python       audit against a specific Python environment
   envrace audit --ecosystem npm --include-dev   npm only, with devDependencies`,
   );
-  command.action(async (dir: string, options: AuditCommandOptions) => {
+  command.action(async (dir: string, commandOptions: AuditCommandOptions, command: Command) => {
     const absolute = path.resolve(dir);
     if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
       process.stderr.write(`envrace: ${dir}: not a directory\n`);
@@ -79,18 +100,48 @@ Examples:
       return;
     }
     const progress = new ProgressReporter('auditing');
-    const result = await runAudit({
-      dir: absolute,
-      includeDev: options.includeDev,
-      allDeps: options.allDeps,
-      python: options.python,
-      cargoArgs: cargoArguments(options),
-      maxFileBytes: options.maxFileSize,
-      ecosystems: options.ecosystem,
-      onProgress: options.quiet ? undefined : (message) => progress.message(message),
-    });
-    progress.finish();
-    emitReport(result, options);
-    setResult(exitCodeFor(result, options.failOn));
+    try {
+      const config = configFor(absolute, commandOptions.config);
+      const options = reportOptionsWithConfig(command, commandOptions, config);
+      const auditSettings = config?.audit ?? {};
+      const includeFile = config ? fileFilter(config.dir, config.include, config.exclude) : undefined;
+      const audited = await runAudit({
+        dir: absolute,
+        includeDev: setting(command, 'includeDev', options.includeDev, auditSettings.includeDev),
+        allDeps: setting(command, 'allDeps', options.allDeps, auditSettings.allDeps),
+        python: setting(command, 'python', options.python, auditSettings.python),
+        cargoArgs: cargoArguments(options),
+        maxFileBytes: maxFileSizeWithConfig(command, options.maxFileSize, config),
+        ecosystems: setting(command, 'ecosystem', options.ecosystem, auditSettings.ecosystems),
+        onProgress: options.quiet ? undefined : (message) => progress.message(message),
+      });
+      progress.finish();
+      const result = withProjectFiles(audited, absolute, includeFile);
+      const { scan: reported, written } = applyPolicies(result, options, config);
+      emitReport(reported, options);
+      if (written && !options.quiet) process.stderr.write(wroteBaselineLine(written.file, written.baseline));
+      setResult(exitCodeFor(reported, options.failOn));
+    } catch (error) {
+      progress.finish();
+      if (error instanceof RunSetupError) {
+        process.stderr.write(`envrace: ${error.message}\n`);
+        setResult(2);
+        return;
+      }
+      throw error;
+    }
   });
+}
+
+/**
+ * The project files an audit analyzed, for suppression comments; findings in files the configuration
+ * excludes are dropped (the audit's own discovery does not know about include/exclude).
+ */
+function withProjectFiles(scan: ScanResult, dir: string, includeFile: ((absPath: string) => boolean) | undefined): ScanResult {
+  const files = discoverFiles(dir, [dir]).files.filter((file) => !includeFile || includeFile(file.absPath));
+  return {
+    ...scan,
+    files: files.map((file) => file.id),
+    findings: includeFile ? scan.findings.filter((finding) => includeFile(path.resolve(dir, finding.location.fileId))) : scan.findings,
+  };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadCatalog } from '../catalog/load.ts';
-import type { CatalogEntry } from '../catalog/types.ts';
+import type { Catalog, CatalogEntry } from '../catalog/types.ts';
 import type { DiscoveredFile } from '../discover/files.ts';
 import { languageSupport } from '../languages/registry.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
@@ -31,6 +31,16 @@ export async function extractAll(files: readonly DiscoveredFile[], options: Extr
   const extracted: ExtractedFile[] = [];
   const skipped: Skipped[] = [];
   let done = 0;
+  // One catalog object per language for the whole run: adapters index a catalog once per object.
+  const catalogs = new Map<Language, Catalog>();
+  const catalogFor = (language: Language): Catalog => {
+    let catalog = catalogs.get(language);
+    if (!catalog) {
+      catalog = loadCatalog(language, options.extraCatalog?.[language]);
+      catalogs.set(language, catalog);
+    }
+    return catalog;
+  };
   for (const file of files) {
     const read = readSource(file.absPath, options.maxFileBytes);
     if (!read.ok) {
@@ -39,7 +49,7 @@ export async function extractAll(files: readonly DiscoveredFile[], options: Extr
       if (read.warning) skipped.push({ file: file.id, reason: read.warning, severity: 'note' });
       try {
         const { adapter } = await languageSupport(file.language);
-        const catalog = loadCatalog(file.language, options.extraCatalog?.[file.language]);
+        const catalog = catalogFor(file.language);
         const facts = adapter.extract(read.text, catalog, { extension: path.extname(file.absPath).toLowerCase() });
         for (const diagnostic of facts.diagnostics) {
           skipped.push({ file: file.id, reason: `${diagnostic.message}; analyzed what parsed`, severity: 'note', line: diagnostic.span.line + 1 });

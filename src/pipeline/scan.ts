@@ -1,13 +1,19 @@
 import path from 'node:path';
-import type { Finding } from '../analyze/finding.ts';
+import type { Finding, RuleId } from '../analyze/finding.ts';
 import { analyzeProgram } from '../analyze/index.ts';
+import { compareWithBaseline } from '../baseline/compare.ts';
+import type { Baseline, BaselineEntry } from '../baseline/file.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
 import { discoverFiles } from '../discover/files.ts';
 import { PackageResolver } from '../discover/packages.ts';
 import { extractAll } from '../facts/extract.ts';
 import type { Language } from '../facts/types.ts';
 import type { LinkFile } from '../languages/types.ts';
+import type { RuleSetting } from '../config/types.ts';
 import { linkProgram } from '../link/program.ts';
+import { loadRules } from '../rules/registry.ts';
+import { applySuppressions } from '../suppress/apply.ts';
+import { SourceTexts } from '../suppress/sources.ts';
 import { toPosix } from '../util/paths.ts';
 import type { Skipped } from './outcome.ts';
 
@@ -17,6 +23,8 @@ export interface ScanOptions {
   paths: readonly string[];
   maxFileBytes: number;
   extraCatalog?: Partial<Record<Language, CatalogEntry[]>>;
+  /** Configuration include/exclude: false leaves a discovered file out of the analysis. */
+  includeFile?: (absPath: string) => boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -32,6 +40,12 @@ export interface ScanResult {
   dependencies?: DependencyReport[];
   /** Set by `audit`: what was resolved and parsed. */
   audit?: AuditSummary;
+  /** Ids of the project files analyzed (their suppression comments are checked). */
+  files?: string[];
+  /** Set by post-processing with a baseline: its entries no current result matched. */
+  absent?: BaselineEntry[];
+  /** Set by post-processing with a baseline: the file, for messages. */
+  baselineFile?: string;
 }
 
 export interface DependencyReport {
@@ -58,7 +72,8 @@ export interface AuditSummary {
 /** discover → parse → facts → link → analyze. Reporting is the caller's. */
 export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
-  const discovery = discoverFiles(root, options.paths);
+  const discovered = discoverFiles(root, options.paths);
+  const discovery = options.includeFile ? { ...discovered, files: discovered.files.filter((file) => options.includeFile!(file.absPath)) } : discovered;
   const extraction = await extractAll(discovery.files, {
     maxFileBytes: options.maxFileBytes,
     extraCatalog: options.extraCatalog,
@@ -83,5 +98,56 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     filesDiscovered: discovery.files.length,
     filesAnalyzed: extraction.extracted.length,
     languages: [...new Set(extraction.extracted.map((e) => e.file.language))].sort(),
+    files: extraction.extracted.map((e) => e.file.id),
   };
+}
+
+/** Findings that are reported and count for the exit status: not suppressed, not already in the baseline. */
+export function activeFindings(scan: ScanResult): Finding[] {
+  return scan.findings.filter((finding) => !finding.suppression && finding.baselineState !== 'unchanged');
+}
+
+export interface PostProcessOptions {
+  /** Configuration `rules`: `off` drops a rule's results, a level replaces the rule's level. */
+  rules?: Partial<Record<RuleId, RuleSetting>>;
+  baseline?: { file: string; baseline: Baseline };
+  /** A `--only` run: the files reported on (baseline entries elsewhere are not absent). */
+  scope?: ReadonlySet<string>;
+}
+
+const FINDING_LEVEL_ORDER = { error: 0, warning: 1, note: 2 } as const;
+
+/**
+ * After analysis, before reporting: rule switches and levels, line-hash fingerprints, inline
+ * suppressions, baseline states. The analysis itself never sees any of these.
+ */
+export function postProcess(scan: ScanResult, options: PostProcessOptions = {}): ScanResult {
+  const rules = options.rules ?? {};
+  const configure = (findings: readonly Finding[]): Finding[] =>
+    findings.flatMap((finding) => {
+      const setting = rules[finding.ruleId];
+      if (setting === 'off') return [];
+      return setting && setting !== finding.level ? [{ ...finding, level: setting }] : [finding];
+    });
+  const texts = new SourceTexts(scan.root);
+  const knownRules = new Set(loadRules().map((rule) => rule.id));
+  const files = scan.files ?? [];
+  const suppressed = applySuppressions(configure(scan.findings), options.scope ? files.filter((file) => options.scope!.has(file)) : files, texts, knownRules);
+  let findings = [...suppressed.findings, ...configure(suppressed.invalid)]
+    .map((finding) => {
+      const fingerprint = texts.lineHash(finding.location.fileId, finding.location.span.line);
+      return fingerprint ? { ...finding, fingerprint } : finding;
+    })
+    .sort(
+      (a, b) =>
+        (a.location.fileId < b.location.fileId ? -1 : a.location.fileId > b.location.fileId ? 1 : 0) ||
+        a.location.span.line - b.location.span.line ||
+        a.location.span.column - b.location.span.column ||
+        FINDING_LEVEL_ORDER[a.level] - FINDING_LEVEL_ORDER[b.level] ||
+        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+    );
+  if (!options.baseline) return { ...scan, findings };
+  const comparison = compareWithBaseline(findings, options.baseline.baseline, options.scope);
+  findings = comparison.findings;
+  return { ...scan, findings, absent: comparison.absent, baselineFile: options.baseline.file };
 }

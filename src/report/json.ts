@@ -1,4 +1,4 @@
-import type { ScanResult } from '../pipeline/scan.ts';
+import { activeFindings, type ScanResult } from '../pipeline/scan.ts';
 import { ENVRACE_VERSION } from '../version.ts';
 
 /** Machine-readable output: findings with their witnesses, and what was skipped. Positions are 1-based. */
@@ -9,15 +9,22 @@ export function toJson(scan: ScanResult): string {
     endLine: span.endLine + 1,
     endColumn: span.endColumn + 1,
   });
+  // Counts are of the active findings: not suppressed, not already in the baseline.
+  const active = activeFindings(scan);
+  const suppressed = scan.findings.filter((f) => f.suppression).length;
   const report = {
     tool: 'envrace',
     version: ENVRACE_VERSION,
     summary: {
-      errors: scan.findings.filter((f) => f.level === 'error').length,
-      warnings: scan.findings.filter((f) => f.level === 'warning').length,
-      notes: scan.findings.filter((f) => f.level === 'note').length,
+      errors: active.filter((f) => f.level === 'error').length,
+      warnings: active.filter((f) => f.level === 'warning').length,
+      notes: active.filter((f) => f.level === 'note').length,
       filesAnalyzed: scan.filesAnalyzed,
       filesSkipped: scan.skipped.filter((s) => s.severity !== 'note').length,
+      ...(suppressed > 0 ? { suppressed } : {}),
+      ...(scan.baselineFile !== undefined
+        ? { baseline: scan.baselineFile, unchanged: scan.findings.filter((f) => !f.suppression && f.baselineState === 'unchanged').length, absent: scan.absent?.length ?? 0 }
+        : {}),
     },
     findings: scan.findings.map((finding) => ({
       ruleId: finding.ruleId,
@@ -34,7 +41,11 @@ export function toJson(scan: ScanResult): string {
       })),
       related: finding.related.map((related) => ({ file: related.fileId, ...toPosition(related.span), message: related.message })),
       fix: finding.fix,
+      ...(finding.fingerprint ? { fingerprint: finding.fingerprint } : {}),
+      ...(finding.suppression ? { suppressed: true, justification: finding.suppression.justification } : {}),
+      ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
     })),
+    ...(scan.absent ? { absent: scan.absent.map((entry) => ({ ...entry, baselineState: 'absent' })) } : {}),
     skipped: scan.skipped,
     ...(scan.dependencies ? { dependencies: scan.dependencies, audit: scan.audit } : {}),
   };

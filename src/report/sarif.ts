@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, SourceLocation } from '../analyze/finding.ts';
+import type { BaselineEntry } from '../baseline/file.ts';
 import type { ScanResult } from '../pipeline/scan.ts';
 import { toSarifRegion } from '../positions.ts';
 import { loadRules, type Rule } from '../rules/registry.ts';
@@ -91,8 +92,10 @@ function sarifResult(finding: Finding, ruleIndex: number, fingerprints: Fingerpr
       message: { text: related.message },
     }));
   }
-  const lineHash = fingerprints.lineHash(finding.location);
+  const lineHash = finding.fingerprint ?? fingerprints.lineHash(finding.location);
   if (lineHash) result.partialFingerprints = { primaryLocationLineHash: lineHash };
+  if (finding.suppression) result.suppressions = [{ kind: 'inSource', justification: finding.suppression.justification }];
+  if (finding.baselineState) result.baselineState = finding.baselineState;
   const properties: Record<string, string> = {};
   if (finding.variable) properties.variable = finding.variable;
   if (finding.api) properties.api = finding.api;
@@ -103,6 +106,23 @@ function sarifResult(finding: Finding, ruleIndex: number, fingerprints: Fingerpr
   properties.fix = finding.fix;
   result.properties = properties;
   return result;
+}
+
+/**
+ * A baseline entry no current result matched. SARIF wants it as a valid result; it is `kind: pass`
+ * (level `none`): the rule ran and the problem is no longer there.
+ */
+function absentResult(entry: BaselineEntry, indexOf: ReadonlyMap<string, number>): Sarif.Result {
+  return {
+    ruleId: entry.ruleId,
+    ...(indexOf.has(entry.ruleId) ? { ruleIndex: indexOf.get(entry.ruleId)! } : {}),
+    kind: 'pass',
+    level: 'none',
+    message: { text: `No longer found (was at line ${entry.line} when the baseline was written): ${entry.message}` },
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(entry.file), region: { startLine: entry.line } } }],
+    ...(entry.primaryLocationLineHash ? { partialFingerprints: { primaryLocationLineHash: entry.primaryLocationLineHash } } : {}),
+    baselineState: 'absent',
+  };
 }
 
 /** SARIF 2.1.0 for a scan. Deterministic: no timestamps, stable ordering, paths relative to %SRCROOT%. */
@@ -142,7 +162,10 @@ export function toSarif(scan: ScanResult, options: SarifOptions = {}): Sarif.Log
         originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(scan.root).href.replace(/\/?$/, '/')}` } },
         columnKind: 'utf16CodeUnits',
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
-        results: scan.findings.map((finding) => sarifResult(finding, indexOf.get(finding.ruleId) ?? 0, fingerprints)),
+        results: [
+          ...scan.findings.map((finding) => sarifResult(finding, indexOf.get(finding.ruleId) ?? 0, fingerprints)),
+          ...(scan.absent ?? []).map((entry) => absentResult(entry, indexOf)),
+        ],
         // GitHub shows only locations inside the repository, so what the audit found in dependencies travels here.
         ...(scan.dependencies ? { properties: { dependencies: scan.dependencies, audit: scan.audit } } : {}),
       },

@@ -1,5 +1,5 @@
 import type { Finding, Level } from '../analyze/finding.ts';
-import type { ScanResult } from '../pipeline/scan.ts';
+import { activeFindings, type ScanResult } from '../pipeline/scan.ts';
 import { displayLineColumn } from '../positions.ts';
 
 export interface TextOptions {
@@ -39,7 +39,7 @@ function renderFinding(finding: Finding, paint: ReturnType<typeof painter>): str
 /** Human output: one block per finding, then a summary line. Skipped files go to stderr (see `skippedLines`). */
 export function toText(scan: ScanResult, options: TextOptions): string {
   const paint = painter(options.color);
-  const blocks = scan.findings.map((finding) => renderFinding(finding, paint));
+  const blocks = activeFindings(scan).map((finding) => renderFinding(finding, paint));
   const findings = blocks.length > 0 ? `${blocks.join('\n\n')}\n` : '';
   const dependencies = dependencyTable(scan, paint);
   const body = [findings, dependencies].filter((part) => part !== '').join('\n');
@@ -66,8 +66,22 @@ function dependencyTable(scan: ScanResult, paint: ReturnType<typeof painter>): s
   return `${lines.join('\n')}\n`;
 }
 
+/** `; 2 suppressed; 5 unchanged from baseline.json, 1 absent`, or nothing. */
+function policyText(scan: ScanResult): string {
+  const suppressed = scan.findings.filter((finding) => finding.suppression).length;
+  const parts: string[] = [];
+  if (suppressed > 0) parts.push(`${suppressed} suppressed`);
+  if (scan.baselineFile !== undefined) {
+    const unchanged = scan.findings.filter((finding) => !finding.suppression && finding.baselineState === 'unchanged').length;
+    const absent = scan.absent?.length ?? 0;
+    parts.push(`${unchanged} unchanged from baseline ${scan.baselineFile}${absent > 0 ? `, ${absent} absent (fixed or moved)` : ''}`);
+  }
+  return parts.map((part) => `; ${part}`).join('');
+}
+
 export function summaryLine(scan: ScanResult): string {
-  const count = (level: Level): number => scan.findings.filter((finding) => finding.level === level).length;
+  const active = activeFindings(scan);
+  const count = (level: Level): number => active.filter((finding) => finding.level === level).length;
   const left = scan.skipped.filter((skipped) => skipped.severity !== 'note');
   const partial = scan.skipped.length - left.length;
   const reasons = new Map<string, number>();
@@ -80,7 +94,7 @@ export function summaryLine(scan: ScanResult): string {
   const auditText = scan.audit
     ? ` (${plural(scan.audit.packages, 'dependency', 'dependencies')} via ${scan.audit.ecosystems.join(', ') || 'no ecosystem'}; ${scan.audit.dependencyFilesParsed} of ${scan.audit.dependencyFilesPresent} dependency files parsed)`
     : '';
-  return `envrace: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} in ${plural(scan.filesAnalyzed, 'file')} analyzed${auditText}${skippedText}${partialText}`;
+  return `envrace: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')}${scan.baselineFile !== undefined ? ' new' : ''} in ${plural(scan.filesAnalyzed, 'file')} analyzed${auditText}${policyText(scan)}${skippedText}${partialText}`;
 }
 
 /** One line per skipped or partially analyzed file, for stderr. */
