@@ -4,12 +4,12 @@ import type { Finding } from '../analyze/finding.ts';
 import { analyzeProgram } from '../analyze/index.ts';
 import { discoverFiles, type DiscoveredFile } from '../discover/files.ts';
 import { PackageResolver } from '../discover/packages.ts';
-import { loadCatalog } from '../catalog/load.ts';
-import { extractAll } from '../facts/extract.ts';
+import type { CatalogEntry } from '../catalog/types.ts';
+import { extractFiles } from '../facts/extract.ts';
+import type { Language } from '../facts/types.ts';
 import { languageForPath } from '../languages/extensions.ts';
 import type { LinkFile, PackageRef } from '../languages/types.ts';
 import { linkProgram } from '../link/program.ts';
-import { extractSelected } from '../prefilter/select.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import type { DependencyReport, ScanResult } from '../pipeline/scan.ts';
 import { toPosix } from '../util/paths.ts';
@@ -21,6 +21,14 @@ export interface AuditOptions extends ResolverOptions {
   maxFileBytes: number;
   /** Parse every dependency file instead of only those that can matter (see src/prefilter). */
   exhaustive?: boolean;
+  /** Fact cache directory; undefined: no cache. */
+  cacheDir?: string;
+  /** Worker threads for parsing. */
+  jobs?: number;
+  /** The project's own catalog entries (from envrace.config.json). */
+  extraCatalog?: Partial<Record<Language, CatalogEntry[]>>;
+  /** Which project files to analyze (include/exclude from envrace.config.json). */
+  includeFile?: (absPath: string) => boolean;
   /** Only these ecosystems (default: every one whose manifest is present). */
   ecosystems?: Ecosystem[];
 }
@@ -87,10 +95,13 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   const skipped: Skipped[] = [];
   const ecosystems = options.ecosystems ?? detectEcosystems(dir);
 
-  const discovery = discoverFiles(dir, [dir]);
+  const discovered = discoverFiles(dir, [dir]);
+  const discovery = options.includeFile ? { ...discovered, files: discovered.files.filter((file) => options.includeFile!(file.absPath)) } : discovered;
   skipped.push(...discovery.skipped);
   options.onProgress?.(`analyzing ${discovery.files.length} project files`);
-  const project = await extractAll(discovery.files, { maxFileBytes: options.maxFileBytes });
+  const extraction = { maxFileBytes: options.maxFileBytes, extraCatalog: options.extraCatalog, cacheDir: options.cacheDir, jobs: options.jobs };
+  // The project's own files are all parsed: the names to follow into dependencies start from them.
+  const project = await extractFiles(discovery.files, { ...extraction, exhaustive: true });
   skipped.push(...project.skipped);
 
   const resolutions: Resolution[] = [];
@@ -118,9 +129,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     }
   }
   options.onProgress?.(`analyzing ${dependencyFiles.length} dependency files`);
-  const extractedDependencies = options.exhaustive
-    ? await extractAll(dependencyFiles, { maxFileBytes: options.maxFileBytes })
-    : await extractSelected(dependencyFiles, (language) => loadCatalog(language), options.maxFileBytes, (batch) => extractAll(batch, { maxFileBytes: options.maxFileBytes }), project.extracted.map((e) => e.facts));
+  const extractedDependencies = await extractFiles(dependencyFiles, { ...extraction, exhaustive: options.exhaustive, context: project.extracted.map((e) => e.facts) });
   // Other people's code often uses syntax the grammars do not know (`try!` in edition 2015): one line
   // for all of it, not one per file. Files left out entirely are still listed one by one.
   const partial = new Set(extractedDependencies.skipped.filter((entry) => entry.severity === 'note').map((entry) => entry.file));

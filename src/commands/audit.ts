@@ -4,6 +4,7 @@ import { runAudit } from '../audit/run.ts';
 import type { Ecosystem } from '../audit/types.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../facts/read.ts';
 import { ProgressReporter } from '../util/progress.ts';
+import { addPerformanceOptions, performanceSettings, type PerformanceCommandOptions } from './performance.ts';
 import { fileFilter } from '../config/files.ts';
 import { discoverFiles } from '../discover/files.ts';
 import type { ScanResult } from '../pipeline/scan.ts';
@@ -25,7 +26,7 @@ import {
 } from './scan.ts';
 import { existsSync, statSync } from 'node:fs';
 
-interface AuditCommandOptions extends ReportOptions, PolicyOptions {
+interface AuditCommandOptions extends PerformanceCommandOptions, ReportOptions, PolicyOptions {
   ecosystem?: Ecosystem[];
   python?: string;
   includeDev: boolean;
@@ -76,6 +77,7 @@ export function registerAuditCommand(program: Command, setResult: (code: number)
     .option('--target <triple>', 'cargo: analyze for this target platform instead of the host (e.g. aarch64-unknown-linux-gnu)')
     .option('--max-file-size <size>', 'skip files larger than this (with a message)', parseByteSize, DEFAULT_MAX_FILE_BYTES);
   addReportOptions(command);
+  addPerformanceOptions(command);
   addPolicyOptions(command);
   command.addHelpText(
     'after',
@@ -114,6 +116,9 @@ Examples:
         maxFileBytes: maxFileSizeWithConfig(command, options.maxFileSize, config),
         ecosystems: setting(command, 'ecosystem', options.ecosystem, auditSettings.ecosystems),
         onProgress: options.quiet ? undefined : (message) => progress.message(message),
+        extraCatalog: config?.extraCatalog,
+        includeFile,
+        ...performanceSettings(commandOptions),
       });
       progress.finish();
       const result = withProjectFiles(audited, absolute, includeFile);

@@ -15,6 +15,7 @@ import { skippedLines, summaryLine, toText } from '../report/text.ts';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
 import { toPosix } from '../util/paths.ts';
 import { ProgressReporter } from '../util/progress.ts';
+import { addPerformanceOptions, performanceSettings, type PerformanceCommandOptions } from './performance.ts';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 export type FailOn = Level | 'none';
@@ -36,7 +37,7 @@ export interface PolicyOptions {
   writeBaseline?: string;
 }
 
-interface ScanCommandOptions extends ReportOptions, PolicyOptions {
+interface ScanCommandOptions extends ReportOptions, PolicyOptions, PerformanceCommandOptions {
   root?: string;
   maxFileSize: number;
   only?: string[];
@@ -211,6 +212,7 @@ export function registerScanCommand(program: Command, setResult: (code: number) 
       'analyze PATHs as one program but report only findings located in these files (what a pre-commit hook passes)',
     );
   addReportOptions(command);
+  addPerformanceOptions(command);
   addPolicyOptions(command);
   command.addHelpText(
     'after',
@@ -247,6 +249,7 @@ Examples:
         extraCatalog: config?.extraCatalog,
         includeFile: config ? fileFilter(config.dir, config.include, config.exclude) : undefined,
         onProgress: options.quiet ? undefined : (done, total) => progress.update(done, total),
+        ...performanceSettings(commandOptions),
       });
       progress.finish();
       const restricted = options.only ? restrictToFiles(scan, options.only, process.cwd()) : scan;

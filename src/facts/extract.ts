@@ -1,10 +1,12 @@
-import path from 'node:path';
+import os from 'node:os';
+import { DEFAULT_CACHE_LIMIT_BYTES, FactCache } from '../cache/factCache.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Catalog, CatalogEntry } from '../catalog/types.ts';
 import type { DiscoveredFile } from '../discover/files.ts';
-import { languageSupport } from '../languages/registry.ts';
+import { extractInWorkers } from '../parallel/pool.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
-import { readSource } from './read.ts';
+import { extractSelected, type SelectionStats } from '../prefilter/select.ts';
+import { createExtractor, type ExtractOutcome } from './extractOne.ts';
 import type { FileFacts, Language } from './types.ts';
 
 export interface ExtractedFile {
@@ -15,23 +17,77 @@ export interface ExtractedFile {
 export interface ExtractionResult {
   extracted: ExtractedFile[];
   skipped: Skipped[];
+  /** How many facts came from the cache instead of a parse. */
+  fromCache?: number;
 }
 
 export interface ExtractionOptions {
   maxFileBytes: number;
   extraCatalog?: Partial<Record<Language, CatalogEntry[]>>;
   onFileDone?: (done: number, total: number) => void;
+  /** The fact cache directory; undefined: no cache. */
+  cacheDir?: string;
+  cacheLimitBytes?: number;
+  /** Worker threads for parsing (default: the CPU count); 1 parses on the main thread. */
+  jobs?: number;
+}
+
+/** Below this many files, starting worker threads costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 48;
+
+export function defaultJobs(): number {
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
 /**
- * Reads and extracts every discovered file. A file that cannot be read or parsed is skipped with a
- * one-line reason; a crash inside an adapter is contained to its file.
+ * Reads and extracts every given file, on worker threads when there is enough work, from the fact
+ * cache where the content was seen before. A file that cannot be read or parsed is skipped with a
+ * one-line reason; a crash inside an adapter is contained to its file. Results keep the input order.
  */
 export async function extractAll(files: readonly DiscoveredFile[], options: ExtractionOptions): Promise<ExtractionResult> {
+  const tasks = files.map((file) => ({ absPath: file.absPath, id: file.id, language: file.language }));
+  const settings = { maxFileBytes: options.maxFileBytes, extraCatalog: options.extraCatalog };
+  const jobs = options.jobs ?? defaultJobs();
+  let outcomes: ExtractOutcome[];
+  if (jobs > 1 && files.length >= MIN_FILES_FOR_WORKERS) {
+    const pooled = await extractInWorkers(tasks, { jobs, settings, cacheDir: options.cacheDir, cacheLimitBytes: options.cacheLimitBytes, onDone: options.onFileDone });
+    outcomes = pooled.outcomes;
+    if (options.cacheDir && pooled.cacheWrites > 0) new FactCache(options.cacheDir, options.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT_BYTES).prune();
+  } else {
+    const cache = options.cacheDir ? new FactCache(options.cacheDir, options.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT_BYTES) : undefined;
+    const extract = createExtractor(settings, cache);
+    outcomes = [];
+    for (const task of tasks) {
+      outcomes.push(await extract(task));
+      options.onFileDone?.(outcomes.length, tasks.length);
+    }
+    cache?.prune();
+  }
   const extracted: ExtractedFile[] = [];
   const skipped: Skipped[] = [];
-  let done = 0;
-  // One catalog object per language for the whole run: adapters index a catalog once per object.
+  let fromCache = 0;
+  outcomes.forEach((outcome, index) => {
+    skipped.push(...outcome.skipped);
+    if (outcome.facts) extracted.push({ file: files[index]!, facts: outcome.facts });
+    if (outcome.fromCache) fromCache += 1;
+  });
+  return { extracted, skipped, fromCache };
+}
+
+export interface FileSelectionOptions extends ExtractionOptions {
+  /** Parse every file instead of only those that can matter (see src/prefilter). */
+  exhaustive?: boolean;
+  /** Facts already extracted elsewhere that calls may come from (an audit's project files). */
+  context?: readonly FileFacts[];
+}
+
+export interface FileSelectionResult extends ExtractionResult {
+  selection?: SelectionStats;
+}
+
+/** The one way the pipelines turn discovered files into facts: prefiltered by default, or all of them. */
+export async function extractFiles(files: readonly DiscoveredFile[], options: FileSelectionOptions): Promise<FileSelectionResult> {
+  if (options.exhaustive) return extractAll(files, options);
   const catalogs = new Map<Language, Catalog>();
   const catalogFor = (language: Language): Catalog => {
     let catalog = catalogs.get(language);
@@ -41,26 +97,17 @@ export async function extractAll(files: readonly DiscoveredFile[], options: Extr
     }
     return catalog;
   };
-  for (const file of files) {
-    const read = readSource(file.absPath, options.maxFileBytes);
-    if (!read.ok) {
-      skipped.push({ file: file.id, reason: read.reason });
-    } else {
-      if (read.warning) skipped.push({ file: file.id, reason: read.warning, severity: 'note' });
-      try {
-        const { adapter } = await languageSupport(file.language);
-        const catalog = catalogFor(file.language);
-        const facts = adapter.extract(read.text, catalog, { extension: path.extname(file.absPath).toLowerCase() });
-        for (const diagnostic of facts.diagnostics) {
-          skipped.push({ file: file.id, reason: `${diagnostic.message}; analyzed what parsed`, severity: 'note', line: diagnostic.span.line + 1 });
-        }
-        extracted.push({ file, facts });
-      } catch (error) {
-        skipped.push({ file: file.id, reason: `internal error while analyzing (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` });
-      }
-    }
-    done += 1;
-    options.onFileDone?.(done, files.length);
-  }
-  return { extracted, skipped };
+  let fromCache = 0;
+  const result = await extractSelected(
+    files,
+    catalogFor,
+    options.maxFileBytes,
+    async (batch) => {
+      const extracted = await extractAll(batch, options);
+      fromCache += extracted.fromCache ?? 0;
+      return extracted;
+    },
+    options.context,
+  );
+  return { extracted: result.extracted, skipped: result.skipped, fromCache, selection: result.stats };
 }

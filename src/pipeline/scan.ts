@@ -6,7 +6,7 @@ import type { Baseline, BaselineEntry } from '../baseline/file.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
 import { discoverFiles } from '../discover/files.ts';
 import { PackageResolver } from '../discover/packages.ts';
-import { extractAll } from '../facts/extract.ts';
+import { extractFiles } from '../facts/extract.ts';
 import type { Language } from '../facts/types.ts';
 import type { LinkFile } from '../languages/types.ts';
 import type { RuleSetting } from '../config/types.ts';
@@ -26,6 +26,12 @@ export interface ScanOptions {
   /** Configuration include/exclude: false leaves a discovered file out of the analysis. */
   includeFile?: (absPath: string) => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Parse every file instead of only those that can matter (same findings; see src/prefilter). */
+  exhaustive?: boolean;
+  /** Fact cache directory; undefined: no cache. */
+  cacheDir?: string;
+  /** Worker threads for parsing. */
+  jobs?: number;
 }
 
 export interface ScanResult {
@@ -74,10 +80,13 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
   const discovered = discoverFiles(root, options.paths);
   const discovery = options.includeFile ? { ...discovered, files: discovered.files.filter((file) => options.includeFile!(file.absPath)) } : discovered;
-  const extraction = await extractAll(discovery.files, {
+  const extraction = await extractFiles(discovery.files, {
     maxFileBytes: options.maxFileBytes,
     extraCatalog: options.extraCatalog,
     onFileDone: options.onProgress,
+    exhaustive: options.exhaustive,
+    cacheDir: options.cacheDir,
+    jobs: options.jobs,
   });
   const packages = new PackageResolver(root);
   const linkFiles: LinkFile[] = extraction.extracted.map(({ file, facts }) => ({

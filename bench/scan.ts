@@ -1,0 +1,116 @@
+/**
+ * `npm run bench`: wall time (median of N runs) and peak RSS of envrace on real trees, next to
+ * `grep -rl` over the same tree as the reference for "the speed of reading the bytes". Prints a
+ * table and writes bench-results/scan.json. A benchmark, not a test: it asserts nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const cli = path.join(repoRoot, 'bin/envrace.js');
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+
+interface Measurement {
+  wallSeconds: number;
+  maxRssMb: number;
+  status: number;
+  summary: string;
+}
+
+/** Runs a command under /usr/bin/time for its wall time and peak RSS. */
+function measure(command: string, args: readonly string[], cwd = repoRoot, env: NodeJS.ProcessEnv = {}): Measurement {
+  const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  const timing = /@@time ([\d.]+) (\d+)/.exec(result.stderr ?? '');
+  const summary = (result.stderr ?? '').split('\n').find((line) => line.startsWith('envrace: ') && line.includes(' analyzed')) ?? '';
+  return { wallSeconds: Number(timing?.[1] ?? NaN), maxRssMb: Math.round(Number(timing?.[2] ?? 0) / 1024), status: result.status ?? -1, summary };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+interface Row {
+  tree: string;
+  mode: string;
+  runs: number;
+  medianSeconds: number;
+  worstSeconds: number;
+  peakRssMb: number;
+  summary: string;
+}
+
+const rows: Row[] = [];
+
+function bench(tree: string, mode: string, count: number, run: () => Measurement): void {
+  const measurements = Array.from({ length: count }, run);
+  const row: Row = {
+    tree,
+    mode,
+    runs: count,
+    medianSeconds: median(measurements.map((m) => m.wallSeconds)),
+    worstSeconds: Math.max(...measurements.map((m) => m.wallSeconds)),
+    peakRssMb: Math.max(...measurements.map((m) => m.maxRssMb)),
+    summary: measurements[measurements.length - 1]!.summary.replace(/^envrace: /, ''),
+  };
+  rows.push(row);
+  process.stdout.write(`${tree.padEnd(28)} ${mode.padEnd(26)} median ${row.medianSeconds.toFixed(2)} s  worst ${row.worstSeconds.toFixed(2)} s  rss ${row.peakRssMb} MB  ${row.summary}\n`);
+}
+
+const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'envrace-bench-cache-'));
+const scanArgs = (target: string, extra: string[] = []): string[] => [cli, 'scan', target, '--fail-on', 'none', '-f', 'json', '-o', '/dev/null', ...extra];
+
+// 1. The project's own examples.
+bench('examples/', 'scan', runs, () => measure('node', scanArgs('examples'), repoRoot, { XDG_CACHE_HOME: cacheHome }));
+
+// 2. The Python standard library of the machine's python3 (13,000 files, 161 MB).
+const stdlib = spawnSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).stdout.trim();
+if (stdlib && existsSync(stdlib)) {
+  bench('python stdlib', 'grep -rl (reference)', runs, () =>
+    measure('grep', ['-rlE', '--include=*.py', 'environ|putenv|unsetenv|Thread|ThreadPool|start_new_thread|to_thread|run_in_executor', stdlib]),
+  );
+  bench('python stdlib', 'scan', runs, () => measure('node', scanArgs(stdlib, ['--root', stdlib]), repoRoot, { XDG_CACHE_HOME: cacheHome }));
+  if (process.env.BENCH_EXHAUSTIVE !== '0') {
+    bench('python stdlib', 'scan --exhaustive', 1, () => measure('node', scanArgs(stdlib, ['--root', stdlib, '--exhaustive']), repoRoot, { XDG_CACHE_HOME: cacheHome }));
+  }
+}
+
+// 3. The EdgeDB-shaped Cargo audit against Debian's crate registry.
+const cargoExample = path.join(repoRoot, 'examples/audit-edgedb-cargo');
+if (existsSync('/usr/share/cargo/registry/openssl-probe-0.1.2')) {
+  bench('cargo edgedb-shaped', 'cargo metadata alone', runs, () => measure('cargo', ['metadata', '--format-version', '1', '--offline'], cargoExample));
+  bench('cargo edgedb-shaped', 'audit (incl. cargo metadata)', runs, () =>
+    measure('node', [cli, 'audit', cargoExample, '--offline', '--fail-on', 'none', '-f', 'json', '-o', '/dev/null'], repoRoot, { XDG_CACHE_HOME: cacheHome }),
+  );
+} else {
+  process.stdout.write('cargo edgedb-shaped: skipped (apt-get install librust-reqwest-dev librust-native-tls-dev librust-openssl-probe-dev librust-tokio-dev)\n');
+}
+
+// 4. A node_modules of popular packages, installed from the npm registry into a temporary project.
+const npmProject = mkdtempSync(path.join(os.tmpdir(), 'envrace-bench-npm-'));
+writeFileSync(path.join(npmProject, 'package.json'), JSON.stringify({ name: 'bench-app', version: '1.0.0', private: true }));
+const popular = ['express', 'axios', 'lodash', 'dotenv', 'commander', 'chalk', 'debug', 'yargs', 'ws', 'undici', 'pg', 'mysql2', 'redis', 'mongoose', 'jsonwebtoken', 'bcryptjs', 'uuid', 'dayjs', 'winston', 'pino', 'fastify', 'koa', 'socket.io', 'node-fetch', 'cross-env', 'glob', 'rimraf', 'semver', 'minimist', 'body-parser', 'cors', 'helmet', 'morgan', 'multer', 'nodemailer', 'sharp'];
+const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...popular], { cwd: npmProject, encoding: 'utf8' });
+if (install.status === 0) {
+  writeFileSync(path.join(npmProject, 'server.js'), "const http = require('http');\nrequire('dotenv').config();\nhttp.createServer((q, s) => s.end('ok')).listen(8080, '127.0.0.1');\n");
+  bench(`node_modules (${popular.length} pkgs)`, 'grep -rl (reference)', runs, () => measure('grep', ['-rlE', '--include=*.js', 'process\\.env|Worker|fetch|lookup', path.join(npmProject, 'node_modules')]));
+  bench(`node_modules (${popular.length} pkgs)`, 'audit', runs, () =>
+    measure('node', [cli, 'audit', npmProject, '--fail-on', 'none', '-f', 'json', '-o', '/dev/null'], repoRoot, { XDG_CACHE_HOME: cacheHome }),
+  );
+} else {
+  process.stdout.write(`node_modules: skipped (npm install failed: ${(install.stderr ?? '').split('\n')[0]})\n`);
+}
+
+mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
+const report = { machine: { cpus: os.cpus().length, arch: os.arch(), node: process.version, loadavg: os.loadavg() }, rows };
+writeFileSync(path.join(repoRoot, 'bench-results/scan.json'), `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write('wrote bench-results/scan.json\n');

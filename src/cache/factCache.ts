@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Catalog } from '../catalog/types.ts';
+import type { FileFacts } from '../facts/types.ts';
+import { writeFileAtomic } from '../util/atomicWrite.ts';
+import { ENVRACE_VERSION } from '../version.ts';
+
+export const DEFAULT_CACHE_LIMIT_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Facts are a pure function of (content, language, dialect, catalog), so they are cached under a
+ * hash of exactly that, plus envrace's version (the adapters may change). Entries are written
+ * atomically, so concurrent runs never see half a file; an entry that does not parse is deleted and
+ * rebuilt. The cache is a plain directory: `facts/<2 hex>/<62 hex>.json`.
+ */
+export class FactCache {
+  private readonly root: string;
+  private readonly salts = new Map<Catalog, string>();
+  hits = 0;
+  misses = 0;
+  writes = 0;
+
+  constructor(
+    cacheDir: string,
+    private readonly limitBytes = DEFAULT_CACHE_LIMIT_BYTES,
+  ) {
+    this.root = path.join(cacheDir, 'facts');
+  }
+
+  /** The key of one file's facts. */
+  key(source: string, extension: string, catalog: Catalog): string {
+    let salt = this.salts.get(catalog);
+    if (!salt) {
+      salt = createHash('sha256').update(ENVRACE_VERSION).update('\0').update(JSON.stringify(catalog)).digest('hex');
+      this.salts.set(catalog, salt);
+    }
+    return createHash('sha256').update(salt).update('\0').update(catalog.ecosystem).update('\0').update(extension).update('\0').update(source).digest('hex');
+  }
+
+  private pathOf(key: string): string {
+    return path.join(this.root, key.slice(0, 2), `${key.slice(2)}.json`);
+  }
+
+  get(key: string): FileFacts | undefined {
+    const file = this.pathOf(key);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      this.misses += 1;
+      return undefined;
+    }
+    try {
+      const facts = JSON.parse(text) as FileFacts;
+      if (!facts || !Array.isArray(facts.functions) || !Array.isArray(facts.imports) || typeof facts.language !== 'string') throw new Error('not facts');
+      this.hits += 1;
+      return facts;
+    } catch {
+      // A truncated or foreign entry: drop it and let the caller rebuild it.
+      rmSync(file, { force: true });
+      this.misses += 1;
+      return undefined;
+    }
+  }
+
+  set(key: string, facts: FileFacts): void {
+    const file = this.pathOf(key);
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileAtomic(file, JSON.stringify(facts));
+      this.writes += 1;
+    } catch {
+      // A read-only or full cache directory must not fail the scan; the facts are still used.
+    }
+  }
+
+  /** Keeps the cache under its size limit by deleting the least recently written entries. */
+  prune(): void {
+    if (this.writes === 0) return;
+    const entries: Array<{ file: string; size: number; mtime: number }> = [];
+    let total = 0;
+    let shards: string[];
+    try {
+      shards = readdirSync(this.root);
+    } catch {
+      return;
+    }
+    for (const shard of shards) {
+      let names: string[];
+      try {
+        names = readdirSync(path.join(this.root, shard));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const file = path.join(this.root, shard, name);
+        try {
+          const stat = statSync(file);
+          entries.push({ file, size: stat.size, mtime: stat.mtimeMs });
+          total += stat.size;
+        } catch {
+          // Removed by a concurrent run.
+        }
+      }
+    }
+    if (total <= this.limitBytes) return;
+    entries.sort((a, b) => a.mtime - b.mtime);
+    const target = this.limitBytes * 0.8;
+    for (const entry of entries) {
+      if (total <= target) break;
+      rmSync(entry.file, { force: true });
+      total -= entry.size;
+    }
+  }
+}
