@@ -134,14 +134,19 @@ export function toSarif(scan: ScanResult, options: SarifOptions = {}): Sarif.Log
     level: skipped.severity === 'note' ? 'note' : 'warning',
     message: { text: `${skipped.file}: ${skipped.reason}` },
     descriptor: { id: skipped.severity === 'note' ? 'partially-analyzed-file' : 'skipped-file' },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: artifactLocation(skipped.file),
-          ...(skipped.line ? { region: { startLine: skipped.line } } : {}),
-        },
-      },
-    ],
+    // Entries about a group rather than a file (`(dependencies)`, `(python environment)`) have no location.
+    ...(skipped.file.startsWith('(')
+      ? {}
+      : {
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: artifactLocation(skipped.file),
+                ...(skipped.line ? { region: { startLine: skipped.line } } : {}),
+              },
+            },
+          ],
+        }),
   }));
   const category = (options.category ?? 'envrace').replace(/\/+$/, '');
   return {
