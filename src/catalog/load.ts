@@ -6,6 +6,7 @@ import type { Catalog, CatalogEntry } from './types.ts';
 const catalogDir = fileURLToPath(new URL('../../rules/catalog/', import.meta.url));
 
 const cache = new Map<Language, Catalog>();
+const displayNames = new Map<string, string>();
 
 /** The built-in catalog of one ecosystem (`rules/catalog/<language>.json`), plus project extras. */
 export function loadCatalog(language: Language, extra: readonly CatalogEntry[] = []): Catalog {
@@ -14,7 +15,10 @@ export function loadCatalog(language: Language, extra: readonly CatalogEntry[] =
     builtIn = JSON.parse(readFileSync(`${catalogDir}${language}.json`, 'utf8')) as Catalog;
     cache.set(language, builtIn);
   }
-  return extra.length === 0 ? builtIn : { ecosystem: language, entries: [...builtIn.entries, ...extra] };
+  if (extra.length === 0) return builtIn;
+  // A project's own entries name themselves in messages the way built-in ones do.
+  for (const entry of extra) displayNames.set(`${language}:${entry.id}`, entry.display ?? entry.names[0] ?? entry.id);
+  return { ecosystem: language, entries: [...builtIn.entries, ...extra] };
 }
 
 /** Entries of one kind, for adapters building their lookup tables. */
@@ -22,7 +26,6 @@ export function entriesOfKind(catalog: Catalog, kind: CatalogEntry['kind']): Cat
   return catalog.entries.filter((entry) => entry.kind === kind);
 }
 
-const displayNames = new Map<string, string>();
 
 /** How an API is named in messages: its entry's `display`, else its first name (`std::env::set_var`), else the id. */
 export function apiDisplayName(language: Language, id: string): string {

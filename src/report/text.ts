@@ -83,7 +83,8 @@ export function summaryLine(scan: ScanResult): string {
   const active = activeFindings(scan);
   const count = (level: Level): number => active.filter((finding) => finding.level === level).length;
   const left = scan.skipped.filter((skipped) => skipped.severity !== 'note');
-  const partial = scan.skipped.length - left.length;
+  // Group entries (`(dependencies)`) say their own count in their line; only files are counted here.
+  const partial = new Set(scan.skipped.filter((skipped) => skipped.severity === 'note' && !skipped.file.startsWith('(')).map((skipped) => skipped.file)).size;
   const reasons = new Map<string, number>();
   for (const skipped of left) {
     const reason = skipped.reason.replace(/ \(.*$/, '');
