@@ -10,7 +10,7 @@ import { repoRoot } from './support/cli.ts';
  * The composite GitHub Action (action.yml), run locally the way the runner runs it: every `run:` step's
  * script goes through `bash --noprofile --norc -eo pipefail` with the step's `env:` evaluated (inputs,
  * github.action_path, earlier steps' outputs) and a GITHUB_OUTPUT file; `uses:` steps (setup-node,
- * upload-sarif) are recorded, not run, and the npm ci step is replaced by this checkout's node_modules.
+ * upload-sarif) are recorded, not run, and the npm install step is replaced by this checkout's node_modules.
  */
 
 interface Step {
@@ -87,7 +87,7 @@ function runAction(given: Record<string, string>, workspace = repoRoot): ActionR
       run.used.push({ uses: step.uses, with: withs });
       continue;
     }
-    if (/^npm ci\b/.test(step.run ?? '')) continue; // this checkout's node_modules stands in for the install
+    if (/^npm install\b/.test(step.run ?? '')) continue; // this checkout's node_modules stands in for the install
     expect(step.shell, `step ${step.name} must name its shell (composite actions require it)`).toBe('bash');
     const script = path.join(tmp, `step-${index}.sh`);
     const outputFile = path.join(tmp, `output-${index}`);
@@ -129,7 +129,7 @@ describe.skipIf(!python)('action.yml (composite GitHub Action)', () => {
     const steps = action.runs.steps;
     const at = (predicate: (step: Step) => boolean): number => steps.findIndex(predicate);
     const setup = at((step) => step.uses?.startsWith('actions/setup-node@') === true);
-    const install = at((step) => /^npm ci --omit=dev\b/.test(step.run ?? ''));
+    const install = at((step) => /^npm install --omit=dev\b/.test(step.run ?? ''));
     const scan = at((step) => step.id === 'run');
     const upload = at((step) => step.uses === 'github/codeql-action/upload-sarif@v3');
     const fail = steps.length - 1;
