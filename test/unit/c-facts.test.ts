@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fn } from '../support/facts.ts';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { Catalog } from '../../src/catalog/types.ts';
 import type { Event, FileFacts, FunctionFact } from '../../src/facts/types.ts';
@@ -8,12 +9,6 @@ const catalog = loadCatalog('c');
 
 function extract(source: string, withCatalog: Catalog = catalog): FileFacts {
   return cAdapter.extract(source, withCatalog, { extension: '.c' });
-}
-
-function fn(facts: FileFacts, key: string): FunctionFact {
-  const found = facts.functions.find((candidate) => candidate.key === key);
-  if (!found) throw new Error(`no function ${key}; have ${facts.functions.map((f) => f.key).join(', ')}`);
-  return found;
 }
 
 /** Events without spans, for compact comparisons; `line` is 1-based. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { brief, fn } from '../support/facts.ts';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { CallEvent, Event, FileFacts, FunctionFact } from '../../src/facts/types.ts';
 import { rustAdapter } from '../../src/languages/rust/extract.ts';
@@ -7,22 +8,6 @@ const catalog = loadCatalog('rust');
 
 function extract(source: string): FileFacts {
   return rustAdapter.extract(source, catalog, { extension: '.rs' });
-}
-
-function fn(facts: FileFacts, key: string): FunctionFact {
-  const found = facts.functions.find((candidate) => candidate.key === key);
-  if (!found) throw new Error(`no function ${key}; have ${facts.functions.map((f) => f.key).join(', ')}`);
-  return found;
-}
-
-/** Events without spans and empty placements, for compact comparisons; `line` is 1-based. */
-function brief(events: readonly Event[]): Array<Record<string, unknown>> {
-  return events.map(({ span, loops, branches, ...rest }) => ({
-    line: span.line + 1,
-    ...rest,
-    ...(loops.length > 0 ? { loops } : {}),
-    ...(branches.length > 0 ? { branches } : {}),
-  }));
 }
 
 /** Only the events that are not plain calls. */
