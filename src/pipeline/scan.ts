@@ -97,6 +97,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   }));
   packages.linkCargoPathDependencies();
   const findings = analyzeProgram(await linkProgram(linkFiles));
+  const left = new Set(extraction.skipped.filter((entry) => entry.severity !== 'note').map((entry) => entry.file));
+  const covered = discovery.files.filter((file) => !left.has(file.id));
   const skipped = [...discovery.skipped, ...packages.problems, ...extraction.skipped].sort(
     (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)),
   );
@@ -105,9 +107,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     findings,
     skipped,
     filesDiscovered: discovery.files.length,
-    filesAnalyzed: extraction.extracted.length,
-    languages: [...new Set(extraction.extracted.map((e) => e.file.language))].sort(),
-    files: extraction.extracted.map((e) => e.file.id),
+    // Files the prefilter found nothing in were analyzed too (by their text); only skipped ones were not.
+    filesAnalyzed: covered.length,
+    languages: [...new Set(covered.map((file) => file.language))].sort(),
+    files: covered.map((file) => file.id),
   };
 }
 

@@ -105,8 +105,16 @@ describe.skipIf(!installed)('envrace audit on a Node server using the real doten
     expect(dotenv!.paths).toEqual([`dotenv-server → dotenv ${dotenv!.version}`]);
     expect(dotenv!.publicFunctions).toContain('config');
     expect(summary!.packages).toBe(1);
-    // Sources only: lib/main.js, lib/env-options.js, lib/cli-options.js, config.js (no .d.ts, no docs).
-    expect(summary!.dependencyFilesParsed).toBe(4);
     expect(summary!.dependencyFilesPresent).toBeGreaterThan(summary!.dependencyFilesParsed);
+  });
+
+  it('selects sources only, and the prefilter parses fewer of them with the same findings', async () => {
+    const selected = await audit();
+    const exhaustive = await runAudit({ dir, includeDev: false, allDeps: false, cargoArgs: [], maxFileBytes: 2 * 1024 * 1024, exhaustive: true });
+    // Sources only: lib/main.js, lib/env-options.js, lib/cli-options.js, config.js (no .d.ts, no docs).
+    expect(exhaustive.audit!.dependencyFilesParsed).toBe(4);
+    expect(selected.audit!.dependencyFilesParsed).toBeLessThan(4);
+    const key = (scan: ScanResult) => scan.findings.map((f) => `${f.ruleId} ${f.location.fileId}:${f.location.span.line} ${f.message}`);
+    expect(key(selected)).toEqual(key(exhaustive));
   });
 });
