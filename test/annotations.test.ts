@@ -23,8 +23,8 @@ const key = (file: string, line: number, ruleId: string): string => `${file}:${l
 
 for (const [suite, cases] of suites) {
   describe(suite, () => {
-    it.skipIf(cases.length > 0)('has cases', () => {
-      throw new Error(`no cases under ${suite}`);
+    it('has cases', () => {
+      expect(cases.length, `no cases under ${suite}`).toBeGreaterThan(0);
     });
     for (const casePath of cases) {
       const name = path.relative(repoRoot, casePath);
