@@ -31,7 +31,7 @@ function measure(command: string, args: readonly string[], cwd = repoRoot, env: 
     maxBuffer: 512 * 1024 * 1024,
   });
   const timing = /@@time ([\d.]+) (\d+)/.exec(result.stderr ?? '');
-  const summary = (result.stderr ?? '').split('\n').find((line) => line.startsWith('envrace: ') && line.includes(' analyzed')) ?? '';
+  const summary = (result.stderr ?? '').split('\n').find((line) => /^envrace: \d+ errors?, /.test(line)) ?? '';
   return { wallSeconds: Number(timing?.[1] ?? NaN), maxRssMb: Math.round(Number(timing?.[2] ?? 0) / 1024), status: result.status ?? -1, summary };
 }
 
