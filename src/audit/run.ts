@@ -138,11 +138,13 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     skipped.push({ file: '(dependencies)', reason: `${partial.size} dependency ${partial.size === 1 ? 'file' : 'files'} analyzed in part (syntax the parser does not know, or invalid UTF-8)`, severity: 'note' });
   }
 
-  const projectPackages = resolutions.flatMap((resolution) => resolution.packages.filter((pkg) => pkg.ref.inProject));
+  // A file inside the project folder belongs to the innermost resolved package holding it: a path
+  // dependency vendored in the repository is its own crate, not part of the app.
+  const resolvedPackages = resolutions.flatMap((resolution) => resolution.packages);
   const fallback = new PackageResolver(dir);
   const projectPackageFor = (file: DiscoveredFile): PackageRef => {
     const ecosystem: Ecosystem | undefined = file.language === 'rust' ? 'cargo' : file.language === 'javascript' ? 'npm' : undefined;
-    const owners = projectPackages
+    const owners = resolvedPackages
       .filter((pkg) => pkg.ecosystem === ecosystem && isInside(pkg.ref.root, file.absPath))
       .sort((a, b) => b.ref.root.length - a.ref.root.length);
     return owners[0]?.ref ?? fallback.packageFor(file.absPath, file.language);
