@@ -69,19 +69,6 @@ export class ProgramGraph {
     const event = fn.fact.events[index]!;
     return { fileId: fn.file.id, span: event.span, kind, message, functionName: fn.fact.qualifiedName };
   }
-
-  calleeName(fn: ProgramFunction, index: number): string {
-    const event = fn.fact.events[index]!;
-    const separator = fn.file.facts.language === 'rust' ? '::' : '.';
-    if (event.kind === 'call') return `${event.callee.receiver ? `${event.callee.receiver}.` : ''}${event.callee.path.join(separator)}`;
-    return event.kind;
-  }
-
-  /** `file.rs:12:5`, 1-based, for messages. */
-  where(fn: ProgramFunction, index: number): string {
-    const span = fn.fact.events[index]!.span;
-    return `${fn.file.id}:${span.line + 1}:${span.column + 1}`;
-  }
 }
 
 function bodyLocal(body: BodyRef): string | undefined {

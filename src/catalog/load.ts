@@ -21,9 +21,20 @@ export function loadCatalog(language: Language, extra: readonly CatalogEntry[] =
   return { ecosystem: language, entries: [...builtIn.entries, ...extra] };
 }
 
-/** Entries of one kind, for adapters building their lookup tables. */
-export function entriesOfKind(catalog: Catalog, kind: CatalogEntry['kind']): CatalogEntry[] {
-  return catalog.entries.filter((entry) => entry.kind === kind);
+/**
+ * One catalog object per language for a run (built-in entries plus the project's own): adapters
+ * index a catalog once per object, and the fact cache hashes it once per object.
+ */
+export function catalogsFor(extra: Partial<Record<Language, CatalogEntry[]>> = {}): (language: Language) => Catalog {
+  const catalogs = new Map<Language, Catalog>();
+  return (language) => {
+    let catalog = catalogs.get(language);
+    if (!catalog) {
+      catalog = loadCatalog(language, extra[language]);
+      catalogs.set(language, catalog);
+    }
+    return catalog;
+  };
 }
 
 

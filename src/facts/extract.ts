@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { DEFAULT_CACHE_LIMIT_BYTES, FactCache } from '../cache/factCache.ts';
-import { loadCatalog } from '../catalog/load.ts';
-import type { Catalog, CatalogEntry } from '../catalog/types.ts';
+import { catalogsFor } from '../catalog/load.ts';
+import type { CatalogEntry } from '../catalog/types.ts';
 import type { DiscoveredFile } from '../discover/files.ts';
 import { extractInWorkers } from '../parallel/pool.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
@@ -88,15 +88,7 @@ export interface FileSelectionResult extends ExtractionResult {
 /** The one way the pipelines turn discovered files into facts: prefiltered by default, or all of them. */
 export async function extractFiles(files: readonly DiscoveredFile[], options: FileSelectionOptions): Promise<FileSelectionResult> {
   if (options.exhaustive) return extractAll(files, options);
-  const catalogs = new Map<Language, Catalog>();
-  const catalogFor = (language: Language): Catalog => {
-    let catalog = catalogs.get(language);
-    if (!catalog) {
-      catalog = loadCatalog(language, options.extraCatalog?.[language]);
-      catalogs.set(language, catalog);
-    }
-    return catalog;
-  };
+  const catalogFor = catalogsFor(options.extraCatalog);
   let fromCache = 0;
   const result = await extractSelected(
     files,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FactCache } from '../cache/factCache.ts';
-import { loadCatalog } from '../catalog/load.ts';
+import { catalogsFor } from '../catalog/load.ts';
 import type { Catalog, CatalogEntry } from '../catalog/types.ts';
 import { languageSupport } from '../languages/registry.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
@@ -33,15 +33,7 @@ export type Extractor = (task: ExtractTask) => Promise<ExtractOutcome>;
  * catalog once per object and the cache hashes it once per object.
  */
 export function createExtractor(settings: ExtractSettings, cache: FactCache | undefined): Extractor {
-  const catalogs = new Map<Language, Catalog>();
-  const catalogFor = (language: Language): Catalog => {
-    let catalog = catalogs.get(language);
-    if (!catalog) {
-      catalog = loadCatalog(language, settings.extraCatalog?.[language]);
-      catalogs.set(language, catalog);
-    }
-    return catalog;
-  };
+  const catalogFor = catalogsFor(settings.extraCatalog);
   return (task) => extractOne(task, settings, catalogFor, cache);
 }
 
