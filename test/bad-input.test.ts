@@ -43,13 +43,15 @@ beforeAll(() => {
   symlinkSync('cycle-a.c', path.join(tree, 'cycle-b.c'));
   symlinkSync('does-not-exist.c', path.join(tree, 'dangling.c'));
   chmodSync(tree, 0o755);
-  // As root every file is readable, so the unreadable case runs the CLI as an unprivileged user.
+  // Root reads any file through CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH: without them in the bounding
+  // set, the mode-000 file is really unreadable, while everything root owns (wherever the repository
+  // was cloned, even below a 0700 folder) stays readable.
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
-    const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, path.join(repoRoot, 'bin/envrace.js'), 'scan', '.'], {
+    const result = spawnSync('setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, path.join(repoRoot, 'bin/envrace.js'), 'scan', '.'], {
       cwd: tree,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', HOME: tree, TSX_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json') },
+      env: { ...process.env, NO_COLOR: '1' },
     });
     run = { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   } else {
