@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { defaultJobs } from '../facts/extract.ts';
-import { envraceCacheDir } from '../util/cacheDir.ts';
+import { envraceCacheDir } from '../util/cacheDir.js';
 
 export interface PerformanceCommandOptions {
   exhaustive?: boolean;

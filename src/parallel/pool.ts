@@ -2,7 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExtractOutcome, ExtractSettings, ExtractTask } from '../facts/extractOne.ts';
 
-const workerEntry = fileURLToPath(new URL('./workerEntry.js', import.meta.url));
+/** What a worker thread runs: workerEntry.js (tsx, then extractWorker.ts), unless the CLI runs from its bundle. */
+let workerEntry = fileURLToPath(new URL('./workerEntry.js', import.meta.url));
+
+/** Called by the bundled CLI (src/startup/bundle.js): its workers run the bundled worker, without tsx. */
+export function setWorkerEntry(file: string): void {
+  workerEntry = file;
+}
 
 export interface PoolOptions {
   jobs: number;

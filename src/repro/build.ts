@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envraceCacheDir } from '../util/cacheDir.ts';
+import { envraceCacheDir } from '../util/cacheDir.js';
 import { readReproSource } from './source.ts';
 import { identifyCompiler, type CompilerIdentity, type Toolchain, ToolchainError } from './toolchain.ts';
 

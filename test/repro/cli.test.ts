@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envraceCacheDir } from '../../src/util/cacheDir.ts';
+import { envraceCacheDir } from '../../src/util/cacheDir.js';
 import { AARCH64_PACKAGES, findExecutable } from '../../src/repro/toolchain.ts';
 import type { ReproVerdict } from '../../src/repro/verdict.ts';
 import { runCli } from '../support/cli.ts';
