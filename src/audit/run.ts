@@ -9,6 +9,7 @@ import { extractFiles } from '../facts/extract.ts';
 import type { Language } from '../facts/types.ts';
 import { languageForPath } from '../languages/extensions.ts';
 import type { LinkFile, PackageRef } from '../languages/types.ts';
+import { DeclaredNames } from '../link/declaredNames.ts';
 import { linkProgram } from '../link/program.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import type { DependencyReport, ScanResult } from '../pipeline/scan.ts';
@@ -101,7 +102,9 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   options.onProgress?.(`analyzing ${discovery.files.length} project files`);
   const extraction = { maxFileBytes: options.maxFileBytes, extraCatalog: options.extraCatalog, cacheDir: options.cacheDir, jobs: options.jobs };
   // The project's own files are all parsed: the names to follow into dependencies start from them.
-  const project = await extractFiles(discovery.files, { ...extraction, exhaustive: true });
+  // Their declarations are counted per file until the packages they belong to are resolved.
+  const projectDeclared = new DeclaredNames();
+  const project = await extractFiles(discovery.files, { ...extraction, exhaustive: true, declared: projectDeclared, packageOf: (file) => ({ id: file.absPath, root: dir }) });
   skipped.push(...project.skipped);
 
   const resolutions: Resolution[] = [];
@@ -128,16 +131,6 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
       dependencyFiles.push({ absPath, id: displayId(dir, absPath), language, pkg });
     }
   }
-  options.onProgress?.(`analyzing ${dependencyFiles.length} dependency files`);
-  const extractedDependencies = await extractFiles(dependencyFiles, { ...extraction, exhaustive: options.exhaustive, context: project.extracted.map((e) => e.facts) });
-  // Other people's code often uses syntax the grammars do not know (`try!` in edition 2015): one line
-  // for all of it, not one per file. Files left out entirely are still listed one by one.
-  const partial = new Set(extractedDependencies.skipped.filter((entry) => entry.severity === 'note').map((entry) => entry.file));
-  skipped.push(...extractedDependencies.skipped.filter((entry) => entry.severity !== 'note'));
-  if (partial.size > 0) {
-    skipped.push({ file: '(dependencies)', reason: `${partial.size} dependency ${partial.size === 1 ? 'file' : 'files'} analyzed in part (syntax the parser does not know, or invalid UTF-8)`, severity: 'note' });
-  }
-
   // A file inside the project folder belongs to the innermost resolved package holding it: a path
   // dependency vendored in the repository is its own crate, not part of the app.
   const resolvedPackages = resolutions.flatMap((resolution) => resolution.packages);
@@ -149,6 +142,26 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
       .sort((a, b) => b.ref.root.length - a.ref.root.length);
     return owners[0]?.ref ?? fallback.packageFor(file.absPath, file.language);
   };
+  const projectFiles = new Map(discovery.files.map((file) => [file.absPath, file]));
+  const declared = new DeclaredNames();
+  declared.addFrom(projectDeclared, (absPath) => projectPackageFor(projectFiles.get(absPath)!).id);
+  options.onProgress?.(`analyzing ${dependencyFiles.length} dependency files`);
+  const dependencyPackage = new Map(dependencyFiles.map((file) => [file.absPath, file.pkg.ref]));
+  const extractedDependencies = await extractFiles(dependencyFiles, {
+    ...extraction,
+    exhaustive: options.exhaustive,
+    context: project.extracted,
+    declared,
+    packageOf: (file) => dependencyPackage.get(file.absPath) ?? projectPackageFor(file),
+  });
+  // Other people's code often uses syntax the grammars do not know (`try!` in edition 2015): one line
+  // for all of it, not one per file. Files left out entirely are still listed one by one.
+  const partial = new Set(extractedDependencies.skipped.filter((entry) => entry.severity === 'note').map((entry) => entry.file));
+  skipped.push(...extractedDependencies.skipped.filter((entry) => entry.severity !== 'note'));
+  if (partial.size > 0) {
+    skipped.push({ file: '(dependencies)', reason: `${partial.size} dependency ${partial.size === 1 ? 'file' : 'files'} analyzed in part (syntax the parser does not know, or invalid UTF-8)`, severity: 'note' });
+  }
+
   const byPath = new Map(dependencyFiles.map((file) => [file.absPath, file.pkg]));
   const linkFiles: LinkFile[] = [
     ...project.extracted.map(({ file, facts }) => ({ id: file.id, path: toPosix(file.absPath), facts, pkg: projectPackageFor(file) })),
@@ -157,7 +170,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   fallback.linkCargoPathDependencies();
 
   options.onProgress?.('linking and analyzing');
-  const program = await linkProgram(linkFiles);
+  const program = await linkProgram(linkFiles, declared);
   const fileToPackage = new Map(linkFiles.map((file) => [file.id, file.pkg]));
   const inProject = (fileId: string): boolean => fileToPackage.get(fileId)?.inProject ?? false;
   const all = analyzeProgram(program, { isLibrary: (pkg, hasEntry) => !pkg.inProject || !hasEntry, inProject });

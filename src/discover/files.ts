@@ -70,7 +70,8 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
     return relative === '' ? toPosix(path.basename(absPath)) : relative;
   };
 
-  const addFile = (absPath: string, explicit: boolean): void => {
+  /** `knownReal`: the file's real path when the walk already knows it (a plain file in a resolved directory). */
+  const addFile = (absPath: string, explicit: boolean, knownReal?: string): void => {
     const language = languageForPath(absPath);
     if (!language) {
       if (explicit) skipped.push({ file: idOf(absPath), reason: 'not a C, Rust, Python or JavaScript/TypeScript source file' });
@@ -78,7 +79,7 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
     }
     let real: string;
     try {
-      real = realpathSync(absPath);
+      real = knownReal ?? realpathSync(absPath);
     } catch (error) {
       skipped.push({ file: idOf(absPath), reason: describeFsError(error) });
       return;
@@ -131,7 +132,7 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
         walk(child, nextLayers, nextAncestors);
       } else if (isFile) {
         if (ignoredByLayers(nextLayers, child, false)) continue;
-        addFile(child, false);
+        addFile(child, false, entry.isSymbolicLink() ? undefined : path.join(real, entry.name));
       } else if (languageForPath(child)) {
         skipped.push({ file: idOf(child), reason: 'not a regular file (FIFO, socket or device)' });
       }

@@ -5,6 +5,8 @@ import type { CatalogEntry } from '../catalog/types.ts';
 import type { DiscoveredFile } from '../discover/files.ts';
 import { extractInWorkers } from '../parallel/pool.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
+import type { DeclaredNames } from '../link/declaredNames.ts';
+import type { PackageLocation } from '../prefilter/follow.ts';
 import { extractSelected, type SelectionStats } from '../prefilter/select.ts';
 import { createExtractor, type ExtractOutcome } from './extractOne.ts';
 import type { FileFacts, Language } from './types.ts';
@@ -78,28 +80,36 @@ export interface FileSelectionOptions extends ExtractionOptions {
   /** Parse every file instead of only those that can matter (see src/prefilter). */
   exhaustive?: boolean;
   /** Facts already extracted elsewhere that calls may come from (an audit's project files). */
-  context?: readonly FileFacts[];
+  context?: readonly ExtractedFile[];
+  /** Receives every file's method declarations, counted on its text, for the linkers. */
+  declared: DeclaredNames;
+  /** The package a file belongs to, as the linkers will see it. */
+  packageOf: (file: DiscoveredFile) => PackageLocation;
 }
 
 export interface FileSelectionResult extends ExtractionResult {
   selection?: SelectionStats;
 }
 
-/** The one way the pipelines turn discovered files into facts: prefiltered by default, or all of them. */
+/**
+ * The one way the pipelines turn discovered files into facts: every file's text is read once (for
+ * the declaration counts, and to pick the files that can matter), then those files are parsed, or
+ * all of them with `exhaustive`.
+ */
 export async function extractFiles(files: readonly DiscoveredFile[], options: FileSelectionOptions): Promise<FileSelectionResult> {
-  if (options.exhaustive) return extractAll(files, options);
-  const catalogFor = catalogsFor(options.extraCatalog);
   let fromCache = 0;
-  const result = await extractSelected(
-    files,
-    catalogFor,
-    options.maxFileBytes,
-    async (batch) => {
+  const result = await extractSelected(files, {
+    catalogFor: catalogsFor(options.extraCatalog),
+    maxFileBytes: options.maxFileBytes,
+    declared: options.declared,
+    packageOf: options.packageOf,
+    context: options.context,
+    exhaustive: options.exhaustive,
+    extract: async (batch) => {
       const extracted = await extractAll(batch, options);
       fromCache += extracted.fromCache ?? 0;
       return extracted;
     },
-    options.context,
-  );
-  return { extracted: result.extracted, skipped: result.skipped, fromCache, selection: result.stats };
+  });
+  return { extracted: result.extracted, skipped: result.skipped, fromCache, selection: options.exhaustive ? undefined : result.stats };
 }

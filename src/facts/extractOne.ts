@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FactCache } from '../cache/factCache.ts';
 import { catalogsFor } from '../catalog/load.ts';
 import type { Catalog, CatalogEntry } from '../catalog/types.ts';
-import { languageSupport } from '../languages/registry.ts';
+import { languageAdapter } from '../languages/registry.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import { readSource } from './read.ts';
 import type { FileFacts, Language } from './types.ts';
@@ -49,7 +49,7 @@ async function extractOne(task: ExtractTask, settings: ExtractSettings, catalogF
     let facts = key ? cache!.get(key) : undefined;
     const fromCache = facts !== undefined;
     if (!facts) {
-      const { adapter } = await languageSupport(task.language);
+      const adapter = await languageAdapter(task.language);
       facts = adapter.extract(read.text, catalog, { extension });
       if (key) cache!.set(key, facts);
     }

@@ -51,7 +51,6 @@ export function readSource(absPath: string, maxBytes: number): ReadResult {
   } catch (error) {
     return { ok: false, reason: describeFsError(error) };
   }
-  if (bytes.length === 0) return { ok: false, reason: 'empty file' };
   const probe = bytes.subarray(0, 8192);
   if (probe.includes(0)) return { ok: false, reason: 'binary file (contains NUL bytes)' };
   try {

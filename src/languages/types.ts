@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { FileFacts, Language } from '../facts/types.ts';
+import type { DeclaredNames } from '../link/declaredNames.ts';
 
 /** One language: parse a file and emit facts. Must be pure: same (source, catalog) → same facts. */
 export interface LanguageAdapter {
@@ -67,5 +68,9 @@ export type CallTargets = Map<string, FunctionId[]>;
 
 export interface Linker {
   language: Language;
-  link(files: readonly LinkFile[]): CallTargets;
+  /**
+   * `declared`: method declarations counted on the text of every file, for linking by method name
+   * (without it, each parsed method counts once).
+   */
+  link(files: readonly LinkFile[], declared?: DeclaredNames): CallTargets;
 }

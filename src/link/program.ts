@@ -1,6 +1,7 @@
 import type { FunctionFact } from '../facts/types.ts';
-import { languageSupport } from '../languages/registry.ts';
+import { languageLinker } from '../languages/registry.ts';
 import { functionId, type CallTargets, type FunctionId, type LinkFile } from '../languages/types.ts';
+import { declaredByFacts, type DeclaredNames } from './declaredNames.ts';
 
 export interface ProgramFunction {
   id: FunctionId;
@@ -18,7 +19,7 @@ export interface Program {
 }
 
 /** Runs each language's linker over its files and merges the results into one call graph. */
-export async function linkProgram(files: readonly LinkFile[]): Promise<Program> {
+export async function linkProgram(files: readonly LinkFile[], declared: DeclaredNames = declaredByFacts(files)): Promise<Program> {
   const functions = new Map<FunctionId, ProgramFunction>();
   const ordered: ProgramFunction[] = [];
   const sortedFiles = [...files].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -38,11 +39,12 @@ export async function linkProgram(files: readonly LinkFile[]): Promise<Program> 
     byLanguage.set(file.facts.language, list);
   }
   for (const [language, languageFiles] of [...byLanguage].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const { linker } = await languageSupport(language as LinkFile['facts']['language']);
-    for (const [ref, ids] of linker.link(languageFiles)) {
+    const linker = await languageLinker(language as LinkFile['facts']['language']);
+    for (const [ref, ids] of linker.link(languageFiles, declared)) {
       const known = [...new Set(ids)].filter((id) => functions.has(id)).sort();
       if (known.length > 0) targets.set(ref, known);
     }
   }
   return { files: sortedFiles, functions, ordered, targets };
 }
+

@@ -10,6 +10,7 @@ import { extractFiles } from '../facts/extract.ts';
 import type { Language } from '../facts/types.ts';
 import type { LinkFile } from '../languages/types.ts';
 import type { RuleSetting } from '../config/types.ts';
+import { DeclaredNames } from '../link/declaredNames.ts';
 import { linkProgram } from '../link/program.ts';
 import { loadRules } from '../rules/registry.ts';
 import { applySuppressions } from '../suppress/apply.ts';
@@ -80,7 +81,11 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
   const discovered = discoverFiles(root, options.paths);
   const discovery = options.includeFile ? { ...discovered, files: discovered.files.filter((file) => options.includeFile!(file.absPath)) } : discovered;
+  const packages = new PackageResolver(root);
+  const declared = new DeclaredNames();
   const extraction = await extractFiles(discovery.files, {
+    declared,
+    packageOf: (file) => packages.packageFor(file.absPath, file.language),
     maxFileBytes: options.maxFileBytes,
     extraCatalog: options.extraCatalog,
     onFileDone: options.onProgress,
@@ -88,7 +93,6 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     cacheDir: options.cacheDir,
     jobs: options.jobs,
   });
-  const packages = new PackageResolver(root);
   const linkFiles: LinkFile[] = extraction.extracted.map(({ file, facts }) => ({
     id: file.id,
     path: toPosix(file.absPath),
@@ -96,7 +100,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     pkg: packages.packageFor(file.absPath, file.language),
   }));
   packages.linkCargoPathDependencies();
-  const findings = analyzeProgram(await linkProgram(linkFiles));
+  const findings = analyzeProgram(await linkProgram(linkFiles, declared));
   const left = new Set(extraction.skipped.filter((entry) => entry.severity !== 'note').map((entry) => entry.file));
   const covered = discovery.files.filter((file) => !left.has(file.id));
   const skipped = [...discovery.skipped, ...packages.problems, ...extraction.skipped].sort(

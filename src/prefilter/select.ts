@@ -2,9 +2,12 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Catalog } from '../catalog/types.ts';
 import type { DiscoveredFile } from '../discover/files.ts';
 import type { ExtractedFile, ExtractionResult } from '../facts/extract.ts';
-import type { BodyRef, CalleeRef, FileFacts, FunctionFact, Language } from '../facts/types.ts';
+import type { Language } from '../facts/types.ts';
+import type { DeclaredNames } from '../link/declaredNames.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
-import { definitionMatcher, seedTokens, wordMatchers } from './tokens.ts';
+import { fileStem, NameFollower, type PackageLocation, type ParsedFile, type TextSpec } from './follow.ts';
+import { definitionMatcher, READER_KINDS, seedSpecs } from './tokens.ts';
+import { scanWords, WordSetMatcher } from './wordIndex.ts';
 
 export interface SelectionStats {
   /** Source files considered. */
@@ -21,138 +24,62 @@ export interface SelectionResult extends ExtractionResult {
   stats: SelectionStats;
 }
 
-/** Texts of files not parsed yet are kept for the next rounds up to this many bytes in all (then re-read). */
-const TEXT_KEEP_BYTES = 64 * 1024 * 1024;
+/** What the text pass learned about one file not parsed yet. */
+interface TextEntry {
+  file: DiscoveredFile;
+  /** The identifiers it mentions, hashed. */
+  words: Uint32Array;
+  /** The names it defines, hashed, where the language's definitions are recognized on the text. */
+  definitions?: Uint32Array;
+  /** Its text names an API that reads the environment. */
+  reads: boolean;
+}
 
-function readLatin1(absPath: string): string | undefined {
+function readBytes(absPath: string): Buffer | undefined {
   try {
-    // Tokens are ASCII: latin1 decoding is the cheapest lossless view of the bytes for matching them.
-    return readFileSync(absPath).toString('latin1');
+    return readFileSync(absPath);
   } catch {
     return undefined;
   }
 }
 
-/** Names a call may be written with in another file: the callee's name and its path segments. */
-function calleeWords(callee: CalleeRef, into: Set<string>): void {
-  into.add(callee.name);
-  for (const segment of callee.path) into.add(segment);
-  if (callee.receiverCall) calleeWords(callee.receiverCall, into);
-}
-
-function bodyWords(body: BodyRef, into: Set<string>): void {
-  if ('callee' in body) calleeWords(body.callee, into);
-}
-
-interface FunctionView {
-  fn: FunctionFact;
-  file: FileFacts;
-}
-
-/**
- * The names to look for in files not parsed yet, so that every function on a path to a write, a
- * spawn or a runtime gets parsed:
- * - backward: names of functions that write, spawn, run a runtime or (transitively, by name) call one;
- *   their callers must mention them;
- * - forward: names called from thread and callback bodies (their readers and writes) and from calls
- *   that hand the environment to another function (a parameter write elsewhere).
- */
-export function namesToFollow(files: readonly FileFacts[]): Set<string> {
-  const functions: FunctionView[] = files.flatMap((file) => file.functions.map((fn) => ({ fn, file })));
-  const byName = new Map<string, FunctionView[]>();
-  for (const view of functions) {
-    for (const word of [view.fn.name, view.fn.container]) {
-      if (!word) continue;
-      const list = byName.get(word) ?? [];
-      list.push(view);
-      byName.set(word, list);
-    }
-  }
-  const callWords = new Map<FunctionView, Set<string>>();
-  for (const view of functions) {
-    const words = new Set<string>();
-    for (const event of view.fn.events) if (event.kind === 'call') calleeWords(event.callee, words);
-    callWords.set(view, words);
-  }
-
-  const interesting = new Set<FunctionView>(
-    functions.filter(({ fn }) => fn.runtime || fn.interposes || fn.events.some((event) => event.kind === 'env.write' || event.kind === 'spawn')),
-  );
-  const interestingNames = new Set<string>();
-  const addNames = (view: FunctionView): void => {
-    interestingNames.add(view.fn.name);
-    if (view.fn.container) interestingNames.add(view.fn.container);
-  };
-  interesting.forEach(addNames);
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const view of functions) {
-      if (interesting.has(view)) continue;
-      for (const word of callWords.get(view)!) {
-        if (!interestingNames.has(word)) continue;
-        interesting.add(view);
-        addNames(view);
-        changed = true;
-        break;
-      }
-    }
-  }
-
-  const follow = new Set(interestingNames);
-  const bodies: FunctionView[] = [];
-  for (const view of functions) {
-    for (const event of view.fn.events) {
-      if ((event.kind === 'spawn' || event.kind === 'defer') && event.body) {
-        bodyWords(event.body, follow);
-        const local = 'local' in event.body ? event.body.local : event.body.callee.local;
-        const target = local !== undefined ? view.file.functions.find((fn) => fn.key === local) : undefined;
-        if (target) bodies.push({ fn: target, file: view.file });
-      }
-      if (event.kind === 'call' && event.args?.some((arg) => arg !== null)) calleeWords(event.callee, follow);
-    }
-  }
-  const reached = new Set<FunctionView>(bodies);
-  const queue = [...bodies];
-  for (let head = 0; head < queue.length; head += 1) {
-    for (const word of callWords.get(queue[head]!) ?? []) {
-      follow.add(word);
-      for (const next of byName.get(word) ?? []) {
-        if (reached.has(next)) continue;
-        reached.add(next);
-        queue.push(next);
-      }
-    }
-  }
-  return follow;
-}
-
-/**
- * Parses only what can matter: files whose text names a write, a spawn or a runtime, then, round by
- * round, the files that mention the names of functions on a path to them. Files that cannot be read,
- * are empty, too large or binary go straight to extraction, which reports why they are skipped.
- */
-export async function extractSelected(
-  files: readonly DiscoveredFile[],
-  catalogFor: (language: Language) => Catalog,
-  maxFileBytes: number,
-  extract: (batch: DiscoveredFile[]) => Promise<ExtractionResult>,
+export interface SelectionInput {
+  catalogFor: (language: Language) => Catalog;
+  maxFileBytes: number;
+  extract: (batch: DiscoveredFile[]) => Promise<ExtractionResult>;
+  /** Method declarations of every file, counted here on the text; the linkers use the same counts. */
+  declared: DeclaredNames;
+  /** The package a file belongs to, as the linkers will see it. */
+  packageOf: (file: DiscoveredFile) => PackageLocation;
   /** Facts already extracted elsewhere (the project's own files, in an audit) that calls may come from. */
-  context: readonly FileFacts[] = [],
-): Promise<SelectionResult> {
-  const seedMatchers = new Map<Language, RegExp[]>();
-  const definitionMatchers = new Map<Language, RegExp | undefined>();
-  const matchersFor = (language: Language): { seeds: RegExp[]; definitions: RegExp | undefined } => {
-    if (!seedMatchers.has(language)) {
-      seedMatchers.set(language, wordMatchers(seedTokens(catalogFor(language))));
-      definitionMatchers.set(language, definitionMatcher(catalogFor(language)));
-    }
-    return { seeds: seedMatchers.get(language)!, definitions: definitionMatchers.get(language) };
-  };
+  context?: readonly ExtractedFile[];
+  /** Parse every readable file, not only those that can matter (the text pass still counts declarations). */
+  exhaustive?: boolean;
+}
 
+/**
+ * Reads every file once: counts its method declarations (for the linkers) and decides whether it is
+ * a seed (its text names a write, a spawn, a runtime or a libc symbol definition). Files that cannot
+ * be read, are too large or binary go straight to extraction, which reports why they are skipped.
+ * Empty files hold nothing to parse.
+ */
+function textPass(files: readonly DiscoveredFile[], input: SelectionInput): { seeds: DiscoveredFile[]; rest: TextEntry[] } {
+  const seedMatchers = new Map<Language, { specs: WordSetMatcher<{ words: string[] }>; readers: WordSetMatcher<{ words: string[] }>; definitions: RegExp | undefined }>();
+  const matchersFor = (language: Language) => {
+    let matchers = seedMatchers.get(language);
+    if (!matchers) {
+      const catalog = input.catalogFor(language);
+      matchers = {
+        specs: new WordSetMatcher(seedSpecs(catalog).map((words) => ({ words }))),
+        readers: new WordSetMatcher(seedSpecs(catalog, READER_KINDS).map((words) => ({ words }))),
+        definitions: definitionMatcher(catalog),
+      };
+      seedMatchers.set(language, matchers);
+    }
+    return matchers;
+  };
   const seeds: DiscoveredFile[] = [];
-  const rest: DiscoveredFile[] = [];
-  const kept = new Map<DiscoveredFile, string>();
-  let keptBytes = 0;
+  const rest: TextEntry[] = [];
   for (const file of files) {
     let size: number;
     try {
@@ -161,56 +88,78 @@ export async function extractSelected(
       seeds.push(file);
       continue;
     }
-    const text = size === 0 || size > maxFileBytes ? undefined : readLatin1(file.absPath);
-    if (text === undefined || text.slice(0, 8192).includes('\0')) {
+    if (size === 0) {
+      if (input.exhaustive) seeds.push(file);
+      continue;
+    }
+    const bytes = size > input.maxFileBytes ? undefined : readBytes(file.absPath);
+    if (bytes === undefined || bytes.subarray(0, 8192).includes(0)) {
       seeds.push(file);
       continue;
     }
-    const { seeds: matchers, definitions } = matchersFor(file.language);
-    if (matchers.some((matcher) => matcher.test(text)) || definitions?.test(text)) {
+    const { hashes, declared, definitions: defined } = scanWords(bytes, file.language);
+    input.declared.add(file.language, input.packageOf(file).id, declared);
+    if (input.exhaustive) {
       seeds.push(file);
-    } else {
-      rest.push(file);
-      if (keptBytes + text.length <= TEXT_KEEP_BYTES) {
-        kept.set(file, text);
-        keptBytes += text.length;
-      }
+      continue;
     }
+    const { specs, readers, definitions } = matchersFor(file.language);
+    if (specs.matches(hashes) || (definitions !== undefined && definitions.test(bytes.toString('latin1')))) seeds.push(file);
+    else rest.push({ file, words: hashes, definitions: defined, reads: readers.matches(hashes) });
   }
+  return { seeds, rest };
+}
 
+/**
+ * Parses only what can matter: files whose text names a write, a spawn or a runtime, then, round by
+ * round, the files whose text can hold a function on a path to them (see `NameFollower`), as the
+ * linkers would resolve the names.
+ */
+export async function extractSelected(files: readonly DiscoveredFile[], input: SelectionInput): Promise<SelectionResult> {
+  const { seeds, rest } = textPass(files, input);
   const extracted: ExtractedFile[] = [];
   const skipped: Skipped[] = [];
   const absorb = (result: ExtractionResult): void => {
     extracted.push(...result.extracted);
     skipped.push(...result.skipped);
   };
-  absorb(await extract(seeds));
+  absorb(await input.extract(seeds));
 
-  const searched = new Set<string>();
+  const follower = new NameFollower(input.declared);
+  const asParsed = ({ file, facts }: ExtractedFile): ParsedFile => {
+    const pkg = input.packageOf(file);
+    return { absPath: file.absPath, facts, packageId: pkg.id, packageRoot: pkg.root };
+  };
+  const context = (input.context ?? []).map(asParsed);
   let remaining = rest;
   let rounds = 0;
   while (remaining.length > 0) {
-    const names = [...namesToFollow([...context, ...extracted.map((e) => e.facts)])].filter((name) => !searched.has(name));
-    if (names.length === 0) break;
-    names.forEach((name) => searched.add(name));
-    const matchers = wordMatchers(names);
+    const specs = follower.specs([...context, ...extracted.map(asParsed)]);
+    const direct = new WordSetMatcher(specs.direct);
+    const bridgeCallers = new WordSetMatcher(specs.bridgeCallers);
+    const bridgeCallees = new WordSetMatcher(specs.bridgeCallees);
+    const readerCallers = new WordSetMatcher(specs.readerCallers);
+    const readerCallees = new WordSetMatcher(specs.readerCallees);
+    rounds += 1;
     const batch: DiscoveredFile[] = [];
-    const still: DiscoveredFile[] = [];
-    for (const file of remaining) {
-      const text = kept.get(file) ?? readLatin1(file.absPath) ?? '';
-      if (matchers.some((matcher) => matcher.test(text))) {
-        batch.push(file);
-        kept.delete(file);
-      } else {
-        still.push(file);
-      }
+    const still: TextEntry[] = [];
+    for (const entry of remaining) {
+      const { language, absPath } = entry.file;
+      const accept = (spec: TextSpec): boolean =>
+        spec.language === language && (spec.stem === undefined || spec.stem === fileStem(absPath)) && (spec.under === undefined || absPath.startsWith(spec.under));
+      const { words, definitions } = entry;
+      const needed =
+        direct.matches(words, definitions, accept) ||
+        (bridgeCallees.matches(words, definitions, accept) && bridgeCallers.matches(words, definitions, accept)) ||
+        (readerCallees.matches(words, definitions, accept) && (entry.reads || readerCallers.matches(words, definitions, accept)));
+      if (needed) batch.push(entry.file);
+      else still.push(entry);
     }
     remaining = still;
-    rounds += 1;
     if (batch.length === 0) break;
-    absorb(await extract(batch));
+    absorb(await input.extract(batch));
   }
   const order = new Map(files.map((file, index) => [file, index]));
   extracted.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
-  return { extracted, skipped, stats: { present: files.length, seeds: seeds.length, parsed: files.length - remaining.length, rounds } };
+  return { extracted, skipped, stats: { present: files.length, seeds: seeds.length, parsed: extracted.length, rounds } };
 }

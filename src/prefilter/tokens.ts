@@ -1,7 +1,11 @@
 import type { Catalog, CatalogKind } from '../catalog/types.ts';
+import type { Language } from '../facts/types.ts';
 
 /** Kinds whose presence in a file can start a finding: a write, a thread, a runtime. */
-const SEED_KINDS: ReadonlySet<CatalogKind> = new Set(['env.write', 'spawn', 'runtime']);
+export const SEED_KINDS: ReadonlySet<CatalogKind> = new Set(['env.write', 'spawn', 'runtime']);
+
+/** Kinds that read the environment (a finding names the other thread's reader). */
+export const READER_KINDS: ReadonlySet<CatalogKind> = new Set(['env.read', 'exec']);
 
 /**
  * Path segments too common to identify an API on their own (`Runtime::new`, `Thread.start`): the
@@ -15,36 +19,42 @@ const GENERIC_SEGMENTS = new Set([
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** Identifiers that every file able to produce a seed event of this catalog must contain. */
-export function seedTokens(catalog: Catalog): string[] {
-  const tokens = new Set<string>();
+/**
+ * Module roots a file must mention to use the API, by language: Python resolves names through the
+ * file's imports, Rust through `use` paths (but `std` and `libc` items can be reached without naming
+ * them: the prelude, an `extern "C"` block). JS APIs are also matched on receivers of any name.
+ */
+const ROOT_MUST_BE_NAMED: Partial<Record<Language, (root: string) => boolean>> = {
+  python: () => true,
+  rust: (root) => !['std', 'core', 'alloc', 'libc'].includes(root),
+};
+
+/**
+ * Word sets, one of which every file able to produce a seed event of this catalog contains: the
+ * API's identifying segment (`set_var`, `Thread`, `Runtime` for `Runtime::new`) and, for a
+ * qualified name, the module it comes from (`os` for `os.putenv`, `threading` for
+ * `threading.Thread`), which the call or the import that brings the name in must mention.
+ */
+export function seedSpecs(catalog: Catalog, kinds: ReadonlySet<CatalogKind> = SEED_KINDS): string[][] {
+  const specs = new Map<string, string[]>();
   for (const entry of catalog.entries) {
-    if (!SEED_KINDS.has(entry.kind)) continue;
+    if (!kinds.has(entry.kind)) continue;
     for (const name of entry.names) {
       const segments = name.split(/::|\.|\//).filter((segment) => segment !== '' && !/^__\w+__$/.test(segment));
       const last = segments[segments.length - 1];
       if (!last) continue;
       // A generic last segment stands for the segment before it (`Runtime` for `Runtime::new`), which
       // any file using the API must mention (in the call or in the import that brings the name in).
-      const token = GENERIC_SEGMENTS.has(last) && segments.length > 1 ? segments[segments.length - 2]! : last;
-      if (IDENTIFIER.test(token)) tokens.add(token);
+      const index = GENERIC_SEGMENTS.has(last) && segments.length > 1 ? segments.length - 2 : segments.length - 1;
+      const token = segments[index]!;
+      if (!IDENTIFIER.test(token)) continue;
+      const root = segments[0]!;
+      const named = ROOT_MUST_BE_NAMED[catalog.ecosystem];
+      const words = index > 0 && IDENTIFIER.test(root) && named?.(root) ? [root, token] : [token];
+      specs.set(words.join(' '), words);
     }
   }
-  return [...tokens].sort();
-}
-
-function escape(name: string): string {
-  return name.replace(/[$]/g, '\\$');
-}
-
-/** One regular expression per batch of names: does a text mention any of them as a whole word? */
-export function wordMatchers(names: Iterable<string>, batch = 400): RegExp[] {
-  const list = [...new Set(names)].filter((name) => IDENTIFIER.test(name)).sort();
-  const matchers: RegExp[] = [];
-  for (let i = 0; i < list.length; i += batch) {
-    matchers.push(new RegExp(`(?<![\\w$])(?:${list.slice(i, i + batch).map(escape).join('|')})(?![\\w$])`));
-  }
-  return matchers;
+  return [...specs.values()].sort((a, b) => (a.join(' ') < b.join(' ') ? -1 : 1));
 }
 
 /**
@@ -54,5 +64,5 @@ export function wordMatchers(names: Iterable<string>, batch = 400): RegExp[] {
 export function definitionMatcher(catalog: Catalog): RegExp | undefined {
   const names = catalog.entries.filter((entry) => entry.kind === 'interposable').flatMap((entry) => entry.names).filter((name) => IDENTIFIER.test(name));
   if (names.length === 0) return undefined;
-  return new RegExp(`(?<![\\w$])(?:${[...new Set(names)].sort().map(escape).join('|')})\\s*\\([^;{}]*\\)[^;{}]*\\{`);
+  return new RegExp(`(?<![\\w$])(?:${[...new Set(names)].sort().map((name) => name.replace(/[$]/g, '\\$')).join('|')})\\s*\\([^;{}]*\\)[^;{}]*\\{`);
 }

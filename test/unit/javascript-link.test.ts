@@ -127,13 +127,12 @@ describe('JavaScript linker: methods and callbacks', () => {
     expect(targetsOf(javascriptLinker.link([a]), a, 'A.run')).toEqual(['a.js#A.save']);
   });
 
-  it('resolves obj.m() by method name, nearest files first, at most eight candidates', () => {
-    const classes = Array.from({ length: 10 }, (_, i) => `class C${i} { start() {} }`).join('\n');
+  it('resolves obj.m() by method name only while at most eight methods of that name are declared', () => {
     const caller = file('caller.js', 'function go(server) { server.start(); }\nclass Local { start() {} }');
-    const others = file('others.js', classes);
-    const targets = targetsOf(javascriptLinker.link([caller, others]), caller, 'go');
-    expect(targets).toHaveLength(8);
-    expect(targets).toContain('caller.js#Local.start');
+    const few = file('others.js', Array.from({ length: 3 }, (_, i) => `class C${i} { start() {} }`).join('\n'));
+    expect(targetsOf(javascriptLinker.link([caller, few]), caller, 'go')).toEqual(['caller.js#Local.start', 'others.js#C0.start', 'others.js#C1.start', 'others.js#C2.start']);
+    const many = file('others.js', Array.from({ length: 10 }, (_, i) => `class C${i} { start() {} }`).join('\n'));
+    expect(targetsOf(javascriptLinker.link([caller, many]), caller, 'go')).toBeUndefined();
   });
 
   it('resolves deferred callbacks imported from another file', () => {

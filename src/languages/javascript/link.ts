@@ -1,10 +1,8 @@
 import type { CalleeRef, FunctionFact } from '../../facts/types.ts';
+import { declaredByFacts, MAX_METHODS_BY_NAME, type DeclaredNames } from '../../link/declaredNames.ts';
 import { eventRef, functionId, type CallTargets, type FunctionId, type LinkFile, type Linker } from '../types.ts';
 import { moduleFunctionKey } from './conventions.ts';
 import { ModuleResolver } from './moduleResolver.ts';
-
-/** A method call on an unknown receiver resolves by name to at most this many candidates. */
-const maxMethodCandidates = 8;
 
 interface Method {
   file: LinkFile;
@@ -22,7 +20,10 @@ class JavascriptProgram {
   private readonly methodsByName = new Map<string, Method[]>();
   private readonly importSources = new Map<LinkFile, Set<string>>();
 
-  constructor(files: readonly LinkFile[]) {
+  constructor(
+    files: readonly LinkFile[],
+    private readonly declared: DeclaredNames,
+  ) {
     this.resolver = new ModuleResolver(files);
     for (const file of files) {
       const functions = new Map<string, FunctionFact>();
@@ -106,23 +107,28 @@ class JavascriptProgram {
     return target ? this.exportedFacts(target, name, seen) : [];
   }
 
-  /** `this.m()` → the caller's class; anything else by method name, nearest files first, capped. */
+  /**
+   * `this.m()` → the caller's class; anything else by method name: the caller's own package when it
+   * declares a few methods of that name, else the whole tree when it declares a few. The counts
+   * come from every file's text, so that parsing fewer files does not change the decision.
+   */
   private method(file: LinkFile, caller: FunctionFact, callee: CalleeRef): FunctionId[] {
     const candidates = this.methodsByName.get(callee.name) ?? [];
     if (callee.receiver === 'this' && caller.container !== undefined) {
       const own = candidates.filter((method) => method.file === file && method.fact.container === caller.container);
       if (own.length > 0) return own.map((method) => functionId(method.file.id, method.fact.key));
     }
+    const inPackage = this.declared.count('javascript', callee.name, [file.pkg.id]);
+    let chosen: Method[] = [];
+    if (inPackage > 0 && inPackage <= MAX_METHODS_BY_NAME) chosen = candidates.filter((method) => method.file.pkg.id === file.pkg.id);
+    else if (this.declared.count('javascript', callee.name) <= MAX_METHODS_BY_NAME) chosen = candidates;
     const rank = (method: Method): number => (method.file === file ? 0 : method.file.pkg.id === file.pkg.id ? 1 : 2);
-    return [...candidates]
-      .sort((a, b) => rank(a) - rank(b))
-      .slice(0, maxMethodCandidates)
-      .map((method) => functionId(method.file.id, method.fact.key));
+    return [...chosen].sort((a, b) => rank(a) - rank(b)).map((method) => functionId(method.file.id, method.fact.key));
   }
 }
 
-function link(files: readonly LinkFile[]): CallTargets {
-  const program = new JavascriptProgram(files);
+function link(files: readonly LinkFile[], declared?: DeclaredNames): CallTargets {
+  const program = new JavascriptProgram(files, declared ?? declaredByFacts(files));
   const targets: CallTargets = new Map();
   for (const file of files) {
     const localKeys = new Set(file.facts.functions.map((fact) => fact.key));

@@ -1,11 +1,10 @@
 import type { CalleeRef, FunctionFact, ImportFact } from '../../facts/types.ts';
+import { declaredByFacts, MAX_METHODS_BY_NAME, type DeclaredNames } from '../../link/declaredNames.ts';
 import { eventRef, functionId, type CallTargets, type FunctionId, type LinkFile, type Linker } from '../types.ts';
 import { modulePath } from './imports.ts';
 import { moduleNameOf, resolveRelative, type ModuleName } from './moduleNames.ts';
 import { BUILTIN_METHOD_NAMES, CONSTRUCTOR } from './protocol.ts';
 
-/** A call on an object of unknown type links to every method of that name, unless more than this many exist. */
-const MAX_METHODS_BY_NAME = 8;
 /** Re-exports and star imports are followed this many hops at most (cycles end). */
 const MAX_IMPORT_HOPS = 8;
 
@@ -26,12 +25,13 @@ interface Module {
 /**
  * Links Python calls across files: absolute and relative imports, re-exports through a package's
  * `__init__.py`, star imports, `Class()` to `Class.__init__`, `self.m()` to the class's own method,
- * and calls on untyped objects by method name (bounded, and never for names of built-in methods).
+ * and calls on untyped objects by method name (only when at most 8 methods of that name are declared
+ * in the tree, and never for names of built-in methods).
  */
 export const pythonLinker: Linker = {
   language: 'python',
-  link(files: readonly LinkFile[]): CallTargets {
-    return new ProgramLinker(files).link();
+  link(files: readonly LinkFile[], declared?: DeclaredNames): CallTargets {
+    return new ProgramLinker(files, declared ?? declaredByFacts(files)).link();
   },
 };
 
@@ -40,7 +40,10 @@ class ProgramLinker {
   private readonly all: Module[] = [];
   private readonly methodsByName = new Map<string, FunctionId[]>();
 
-  constructor(files: readonly LinkFile[]) {
+  constructor(
+    files: readonly LinkFile[],
+    private readonly declared: DeclaredNames,
+  ) {
     for (const file of files) {
       const module = indexModule(file);
       this.all.push(module);
@@ -85,8 +88,9 @@ class ProgramLinker {
       if (inherited.length > 0) return inherited;
     }
     if (BUILTIN_METHOD_NAMES.has(callee.name)) return [];
-    const byName = this.methodsByName.get(callee.name) ?? [];
-    return byName.length <= MAX_METHODS_BY_NAME ? byName : [];
+    // Counted on every file's text, so that parsing fewer files does not change the decision.
+    if (this.declared.count('python', callee.name) > MAX_METHODS_BY_NAME) return [];
+    return this.methodsByName.get(callee.name) ?? [];
   }
 
   /** A dotted path as the adapter expanded it (`['pkg', 'util', 'apply']`, `['..', 'base', 'f']`, `['f']`). */

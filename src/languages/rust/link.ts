@@ -1,4 +1,5 @@
 import type { CalleeRef, FunctionFact } from '../../facts/types.ts';
+import { declaredByFacts, MAX_METHODS_BY_NAME, type DeclaredNames } from '../../link/declaredNames.ts';
 import { eventRef, functionId, type CallTargets, type FunctionId, type LinkFile, type Linker } from '../types.ts';
 import { Crate, type FileInfo } from './crateIndex.ts';
 import { moduleOfFile } from './modules.ts';
@@ -10,8 +11,6 @@ import { moduleOfFile } from './modules.ts';
  * left is module paths, `pub use` re-exports, `Type::assoc` and method names.
  */
 
-/** A method called on an unknown receiver is linked by name only when few functions carry that name. */
-const MAX_METHOD_CANDIDATES = 8;
 
 /** Re-export chains are short in practice; the bound only protects against cycles. */
 const MAX_REEXPORT_DEPTH = 6;
@@ -20,7 +19,10 @@ class RustProgram {
   private readonly crates = new Map<string, Crate>();
   readonly files: FileInfo[] = [];
 
-  constructor(files: readonly LinkFile[]) {
+  constructor(
+    files: readonly LinkFile[],
+    private readonly declared: DeclaredNames,
+  ) {
     for (const file of files) {
       if (file.facts.language !== 'rust') continue;
       let crate = this.crates.get(file.pkg.id);
@@ -56,12 +58,13 @@ class RustProgram {
       const typeName = callee.path[callee.path.length - 2]!;
       if ([from.crate, ...this.dependencies(from.crate)].some((crate) => crate.associated.has(typeName))) return [];
     }
-    const candidates = [from.crate, ...this.dependencies(from.crate)].flatMap((crate) => crate.methods.get(callee.name) ?? []);
-    if (candidates.length <= MAX_METHOD_CANDIDATES) return candidates.map((candidate) => candidate.id);
+    const inReach = [from.crate, ...this.dependencies(from.crate)];
+    const candidates = inReach.flatMap((crate) => crate.methods.get(callee.name) ?? []);
+    // Counted on the text of every file in reach, so that parsing fewer files does not change the decision.
+    if (this.declared.count('rust', callee.name, inReach.map((crate) => crate.pkg.id)) <= MAX_METHODS_BY_NAME) return candidates.map((candidate) => candidate.id);
     // Too many: a value's type is usually named in the calling file (imported or defined there).
     const named = this.typesNamedIn(from);
-    const likely = candidates.filter((candidate) => named.has(candidate.container));
-    return likely.length > 0 && likely.length <= MAX_METHOD_CANDIDATES ? likely.map((candidate) => candidate.id) : [];
+    return candidates.filter((candidate) => named.has(candidate.container)).map((candidate) => candidate.id);
   }
 
   private readonly namedTypes = new Map<string, Set<string>>();
@@ -207,8 +210,8 @@ class RustProgram {
 
 export const rustLinker: Linker = {
   language: 'rust',
-  link(files) {
-    const program = new RustProgram(files);
+  link(files, declared) {
+    const program = new RustProgram(files, declared ?? declaredByFacts(files));
     const targets: CallTargets = new Map();
     for (const info of program.files) {
       for (const fn of info.file.facts.functions) {

@@ -1,0 +1,452 @@
+import path from 'node:path';
+import type { CalleeRef, FileFacts, FunctionFact, Language } from '../facts/types.ts';
+import { MAX_METHODS_BY_NAME, type DeclaredNames } from '../link/declaredNames.ts';
+import { moduleNameOf } from '../languages/python/moduleNames.ts';
+import { BUILTIN_METHOD_NAMES, CONSTRUCTOR as PYTHON_CONSTRUCTOR } from '../languages/python/protocol.ts';
+import { toPosix } from '../util/paths.ts';
+
+/**
+ * What a file not parsed yet must contain to hold a function on a path that matters: every word of
+ * `words` (as whole identifiers), and, when `stem` is set, a file name with that stem (`util.py`,
+ * `util/__init__.py`).
+ */
+export interface TextSpec {
+  language: Language;
+  words: string[];
+  stem?: string;
+  /** The file must also define `words[0]` (where definitions are recognized on the text). */
+  defines?: boolean;
+  /** The file must sit under this directory (relative imports reach only within their package). */
+  under?: string;
+}
+
+export interface FollowSpecs {
+  /** A file matching any of these may hold a function on a path that matters. */
+  direct: TextSpec[];
+  /**
+   * A file matching one of `bridgeCallers` (it may call something that starts threads) and one of
+   * `bridgeCallees` (it may define something the writers' region calls) may link the two.
+   */
+  bridgeCallers: TextSpec[];
+  bridgeCallees: TextSpec[];
+  /**
+   * A file matching one of `readerCallees` (it may define something the region or its thread
+   * bodies call) that reads the environment or matches one of `readerCallers` (it may call
+   * something that does) may be on the way to a thread's reader.
+   */
+  readerCallers: TextSpec[];
+  readerCallees: TextSpec[];
+}
+
+/** A file's package as the linkers will see it: its id (for the per-package method counts) and root. */
+export interface PackageLocation {
+  id: string;
+  /** Absolute directory: for Python, the import root module names are relative to. */
+  root: string;
+}
+
+export interface ParsedFile {
+  absPath: string;
+  facts: FileFacts;
+  packageId: string;
+  packageRoot: string;
+}
+
+interface FunctionView {
+  fn: FunctionFact;
+  file: ParsedFile;
+}
+
+const CONSTRUCTORS = new Set([PYTHON_CONSTRUCTOR, 'constructor']);
+const SELF_RECEIVERS = new Set(['self', 'this', 'cls']);
+
+/** `util` for `util.py`, `pkg` for `pkg/__init__.py` or `pkg/index.js`. */
+export function fileStem(absPath: string): string {
+  const base = path.basename(absPath).replace(/\.[^.]+$/, '');
+  return base === '__init__' || base === 'index' || base === 'mod' || base === 'lib' ? path.basename(path.dirname(absPath)) : base;
+}
+
+/**
+ * Type-like words a call carries besides its name: qualifying path segments (`Type` of
+ * `Type::m`, `mod` of `mod.f`), the receiver's declared type, and for a receiver that is another
+ * call's result, that call's words (the type it returns is often named there).
+ */
+function typedWords(callee: CalleeRef, into = new Set<string>(), wholePath = false): Set<string> {
+  const qualifiers = callee.receiver === undefined || wholePath ? callee.path.slice(0, -1) : [];
+  for (const segment of qualifiers) for (const word of segment.split(/[^\w$]+/)) if (word) into.add(word);
+  if (callee.receiverType) into.add(callee.receiverType);
+  if (callee.receiverCall) {
+    into.add(callee.receiverCall.name);
+    typedWords(callee.receiverCall, into, wholePath);
+  }
+  into.delete(callee.name);
+  return into;
+}
+
+/** Calls of a function body, with spawn/defer bodies named by a callee counted as calls. */
+function callsOf(fn: FunctionFact): CalleeRef[] {
+  const calls: CalleeRef[] = [];
+  for (const event of fn.events) {
+    if (event.kind === 'call') calls.push(event.callee);
+    else if ((event.kind === 'spawn' || event.kind === 'defer') && event.body && 'callee' in event.body) calls.push(event.body.callee);
+  }
+  return calls;
+}
+
+/**
+ * Follows names the way the linkers resolve them, so that a name shared by dozens of unrelated
+ * methods (`start`, `run`, `get`) does not pull in the whole tree: a method is reached by its bare
+ * name only when few methods of that name are declared (the linkers' own rule, on the same text
+ * counts); otherwise only through its type's name.
+ */
+export class NameFollower {
+  constructor(private readonly declared: DeclaredNames) {}
+
+  /** Some call site may link `g` by its bare method name. */
+  private linkableByName(g: FunctionView): boolean {
+    const language = g.file.facts.language;
+    if (language === 'python') return !BUILTIN_METHOD_NAMES.has(g.fn.name) && this.declared.count('python', g.fn.name) <= MAX_METHODS_BY_NAME;
+    return this.declared.count(language, g.fn.name, [g.file.packageId]) <= MAX_METHODS_BY_NAME;
+  }
+
+  /** The call may be linked to `g` (over-approximates the linkers). */
+  private mayCall(callee: CalleeRef, caller: FunctionView, g: FunctionView): boolean {
+    if (callee.local !== undefined) return caller.file === g.file && callee.local === g.fn.key;
+    const container = g.fn.container;
+    // A call on a receiver is a method call; module-qualified calls (`os.path.join`) carry no receiver.
+    if (container === undefined) {
+      if (callee.receiver !== undefined) return false;
+      if (g.file.facts.language === 'python') return callee.name === g.fn.name && this.pythonModuleMayHold(callee, caller, g);
+      return callee.name === g.fn.name || this.throughModule(callee, g);
+    }
+    if (CONSTRUCTORS.has(g.fn.name) && callee.name === container) return true;
+    if (callee.name !== g.fn.name) return false;
+    if (typedWords(callee, new Set(), true).has(container)) return true;
+    if (callee.receiver !== undefined && SELF_RECEIVERS.has(callee.receiver) && caller.fn.container === container) return true;
+    return (callee.receiver !== undefined || callee.receiverCall !== undefined) && this.linkableByName(g);
+  }
+
+  /**
+   * Python resolves `f()` in the caller's module or through a star import, and `m.f()` (or an
+   * imported `f`, which the adapter expands to `pkg.m.f`) in a module named `m` or one re-exporting
+   * `f`. Nested functions are not module attributes: only their own file calls them.
+   */
+  private pythonModuleMayHold(callee: CalleeRef, caller: FunctionView, g: FunctionView): boolean {
+    if (caller.file === g.file) return true;
+    if (g.fn.key !== g.fn.name) return false;
+    if (callee.path.length < 2) return caller.file.facts.imports.some((fact) => fact.local === '*');
+    const module = callee.path[callee.path.length - 2]!;
+    const stem = fileStem(g.file.absPath);
+    return module === stem || module.startsWith('.') || (this.reexportStems.get(`${g.fn.name}\u0000${stem}`)?.has(module) ?? false);
+  }
+
+  /** `name\0stem of the module imported from` → stems of the modules importing it (and so possibly re-exporting it); set per `specs` call. */
+  private reexportStems = new Map<string, Set<string>>();
+
+  /** JS: a default or CommonJS export is called through the module's name, not the function's. */
+  private throughModule(callee: CalleeRef, g: FunctionView): boolean {
+    if (g.file.facts.language !== 'javascript' || callee.path.length < 2) return false;
+    const words = new Set(callee.path[0]!.split(/[^\w$]+/));
+    return words.has(fileStem(g.file.absPath));
+  }
+
+  /** Text specs that every file able to call `g` satisfies. */
+  private callerSpecs(g: FunctionView, aliases: readonly string[]): TextSpec[] {
+    const language = g.file.facts.language;
+    const specs: TextSpec[] = [];
+    const { name, container } = g.fn;
+    if (g.fn.key === '<module>' || name.startsWith('<')) return specs;
+    if (container === undefined) {
+      for (const word of [name, ...aliases]) {
+        if (language === 'python' && !isPackageInit(g.file.absPath)) {
+          // Imported as `from pkg.util import f`, `import pkg.util`, `from pkg import util` (naming the
+          // top-level package), relatively from within the package, or from a module of the same
+          // name elsewhere on the path.
+          const stem = fileStem(g.file.absPath);
+          const segments = moduleNameOf(toPosix(g.file.absPath), toPosix(g.file.packageRoot)).name.split('.');
+          if (segments.length >= 2) {
+            specs.push({ language, words: [word, stem, segments[0]!] }, { language, words: [word, stem], under: path.join(g.file.packageRoot, segments[0]!) + path.sep });
+          } else {
+            specs.push({ language, words: [word, stem] });
+          }
+          specs.push({ language, words: [word], stem });
+        } else {
+          specs.push({ language, words: [word] });
+        }
+      }
+      if (language === 'javascript' && (g.fn.exported || g.file.facts.exports?.some((fact) => fact.local === g.fn.key))) {
+        specs.push({ language, words: [fileStem(g.file.absPath)] });
+      }
+      return specs;
+    }
+    if (CONSTRUCTORS.has(name)) specs.push({ language, words: [container] });
+    specs.push({ language, words: [container, name] });
+    if (this.linkableByName(g)) specs.push({ language, words: [name] });
+    return specs;
+  }
+
+  /** Text specs for files that may define what `callee` links to. */
+  private calleeSpecs(callee: CalleeRef, language: Language, file: ParsedFile): TextSpec[] {
+    if (callee.local !== undefined || callee.name.startsWith('<')) return [];
+    const name = callee.name;
+    const defining = (words: string[] = [], stem?: string): TextSpec => ({ language, words: [name, ...words], defines: true, ...(stem !== undefined ? { stem } : {}) });
+    // Python `pkg.m.f()` (or an imported `f`, expanded to it): `f` is defined in module `m` (or in a
+    // class `m`), or `m` re-exports it.
+    if (language === 'python' && callee.path.length >= 2 && callee.receiver === undefined) {
+      const module = callee.path[callee.path.length - 2]!;
+      if (module.startsWith('.')) return [defining()];
+      return [{ language, words: [name], stem: module }, defining([module])];
+    }
+    if (callee.receiver !== undefined || callee.receiverCall !== undefined) {
+      const specs = [...typedWords(callee)].map((word) => defining([word]));
+      const byName = language === 'python' ? !BUILTIN_METHOD_NAMES.has(name) && this.declared.count('python', name) <= MAX_METHODS_BY_NAME : this.declared.linkableSomewhere(language, name);
+      if (byName) specs.push(defining());
+      return specs;
+    }
+    // A bare Python name resolves in its own module, or in a module it star-imports.
+    if (language === 'python' && callee.path.length === 1) {
+      return file.facts.imports.filter((fact) => fact.local === '*').map((fact) => ({ language, words: [name], defines: true, stem: fact.source.split('.').pop() || fact.source }));
+    }
+    const specs = [defining()];
+    if (language === 'javascript' && callee.path.length >= 2) {
+      for (const word of callee.path[0]!.split(/[^\w$]+/)) if (word) specs.push({ language, words: [word, name] });
+    }
+    return specs;
+  }
+
+  /**
+   * Specs for the files still to parse, from the facts parsed so far. A finding needs a function
+   * that reaches a write (`writers`: backward from every write, environment hand-off and libc
+   * symbol definition, by the names callers must use), and, unless the write is in a thread body,
+   * a spawn before it: spawning functions called from those writers' region matter, other ones
+   * (most of a big tree's thread code) do not. Then thread bodies started there, forward: their
+   * readers and writes.
+   */
+  specs(files: readonly ParsedFile[]): FollowSpecs {
+    const views: FunctionView[] = files.flatMap((file) => file.facts.functions.map((fn) => ({ fn, file })));
+    const callersByWord = new Map<string, Array<{ view: FunctionView; callee: CalleeRef }>>();
+    const byName = new Map<string, FunctionView[]>();
+    for (const view of views) {
+      for (const word of [view.fn.name, view.fn.container]) if (word !== undefined) push(byName, word, view);
+      for (const callee of callsOf(view.fn)) push(callersByWord, callee.name, { view, callee });
+    }
+
+    // Names under which files re-export a function (`pub use inner::apply as other`, `from .m import f as g`).
+    const aliases = new Map<string, string[]>();
+    const reexporters = new Map<string, ParsedFile[]>();
+    for (const file of files) {
+      for (const fact of file.facts.imports) {
+        if (fact.imported === '*' || fact.imported === '') continue;
+        if (fact.local !== fact.imported) push(aliases, aliasKey(file.facts.language, fact.imported, fact.source), fact.local);
+        push(reexporters, fact.imported, file);
+      }
+    }
+    this.reexportStems = new Map();
+    for (const file of files) {
+      for (const fact of file.facts.imports) {
+        if (fact.imported === '*' || fact.imported === '') continue;
+        const key = `${fact.imported}\u0000${fact.source.split('.').pop() ?? ''}`;
+        const stems = this.reexportStems.get(key) ?? new Set<string>();
+        stems.add(fileStem(file.absPath));
+        this.reexportStems.set(key, stems);
+      }
+    }
+
+    const writerSeeds: FunctionView[] = [];
+    const spawnerSeeds: FunctionView[] = [];
+    for (const view of views) {
+      const { fn } = view;
+      if (fn.interposes || fn.events.some((event) => event.kind === 'env.write' && event.param === undefined)) writerSeeds.push(view);
+      if (fn.runtime || fn.events.some((event) => event.kind === 'spawn')) spawnerSeeds.push(view);
+    }
+    writerSeeds.push(...this.environmentHandOffs(views, byName));
+    const writers = this.callersClosure(writerSeeds, callersByWord, aliases);
+    const spawners = this.callersClosure(spawnerSeeds, callersByWord, aliases);
+
+    // The writers' region: the writers, and the spawning functions they call (transitively).
+    const region = new Set(writers);
+    const regionQueue = [...writers];
+    for (let head = 0; head < regionQueue.length; head += 1) {
+      const view = regionQueue[head]!;
+      for (const callee of callsOf(view.fn)) {
+        for (const target of this.resolveByName(callee, view, byName)) {
+          if (!spawners.has(target) || region.has(target)) continue;
+          region.add(target);
+          regionQueue.push(target);
+        }
+      }
+    }
+
+    // Python modules importing `g` from its own module (by its name, or relatively), and so possibly re-exporting it.
+    const reexportersOf = (g: FunctionView): ParsedFile[] => {
+      const stem = fileStem(g.file.absPath);
+      return (reexporters.get(g.fn.name) ?? []).filter((file) =>
+        file.facts.imports.some((fact) => fact.imported === g.fn.name && (/^\.+$/.test(fact.source) || fact.source.split('.').pop() === stem)),
+      );
+    };
+    const result: FollowSpecs = { direct: [], bridgeCallers: [], bridgeCallees: [], readerCallers: [], readerCallees: [] };
+    const callerSpecsOf = (g: FunctionView): TextSpec[] => {
+      const specs = this.callerSpecs(g, aliasesOf(g, aliases));
+      // A module that re-exports the function is imported under its own name.
+      if (g.fn.container === undefined && g.file.facts.language === 'python') {
+        for (const file of reexportersOf(g)) {
+          if (isPackageInit(file.absPath)) specs.push({ language: 'python', words: [g.fn.name] });
+          else specs.push({ language: 'python', words: [g.fn.name, fileStem(file.absPath)] });
+        }
+      }
+      return specs;
+    };
+    for (const g of writers) result.direct.push(...callerSpecsOf(g));
+    for (const g of spawners) result.bridgeCallers.push(...callerSpecsOf(g));
+    for (const view of region) {
+      for (const callee of callsOf(view.fn)) result.bridgeCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
+    }
+
+    // Where the environment is handed to a function: that function, and from there on the functions
+    // it hands its parameter to.
+    const handedTo = new Set<FunctionView>();
+    const handQueue: FunctionView[] = [];
+    const follow = (view: FunctionView, callee: CalleeRef): void => {
+      result.direct.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
+      for (const target of this.resolveByName(callee, view, byName)) {
+        if (handedTo.has(target)) continue;
+        handedTo.add(target);
+        handQueue.push(target);
+      }
+    };
+    for (const view of views) {
+      for (const event of view.fn.events) {
+        if (event.kind === 'call' && event.args?.some((arg) => arg !== null && 'env' in arg)) follow(view, event.callee);
+      }
+    }
+    for (let head = 0; head < handQueue.length; head += 1) {
+      const view = handQueue[head]!;
+      for (const event of view.fn.events) {
+        if (event.kind === 'call' && event.args?.some((arg) => arg !== null && 'param' in arg)) follow(view, event.callee);
+      }
+    }
+
+    // The bodies of threads and callbacks started in the region, and from them and the region, the
+    // functions that may reach a reader: a finding names the other thread's nearest reader.
+    const readers = this.callersClosure(
+      views.filter(({ fn }) => fn.events.some((event) => event.kind === 'env.read' || event.kind === 'exec')),
+      callersByWord,
+      aliases,
+    );
+    const reading = new Set<FunctionView>(region);
+    const readingQueue = [...region];
+    const addReading = (view: FunctionView): void => {
+      if (reading.has(view)) return;
+      reading.add(view);
+      readingQueue.push(view);
+    };
+    for (const view of region) {
+      for (const event of view.fn.events) {
+        if ((event.kind !== 'spawn' && event.kind !== 'defer') || !event.body) continue;
+        if ('local' in event.body) {
+          const local = event.body.local;
+          const target = view.file.facts.functions.find((fn) => fn.key === local);
+          if (target) addReading({ fn: target, file: view.file });
+        } else {
+          result.direct.push(...this.calleeSpecs(event.body.callee, view.file.facts.language, view.file));
+          this.resolveByName(event.body.callee, view, byName).forEach(addReading);
+        }
+      }
+    }
+    for (let head = 0; head < readingQueue.length; head += 1) {
+      const view = readingQueue[head]!;
+      for (const callee of callsOf(view.fn)) {
+        for (const target of this.resolveByName(callee, view, byName)) if (readers.has(target)) addReading(target);
+      }
+    }
+    for (const view of reading) {
+      for (const callee of callsOf(view.fn)) result.readerCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
+    }
+    for (const g of readers) result.readerCallers.push(...callerSpecsOf(g));
+    return result;
+  }
+
+  /** `seeds` and every function that may call one of them, transitively. */
+  private callersClosure(
+    seeds: readonly FunctionView[],
+    callersByWord: ReadonlyMap<string, Array<{ view: FunctionView; callee: CalleeRef }>>,
+    aliases: ReadonlyMap<string, string[]>,
+  ): Set<FunctionView> {
+    const closure = new Set<FunctionView>(seeds);
+    const queue = [...closure];
+    for (let head = 0; head < queue.length; head += 1) {
+      const g = queue[head]!;
+      const words = [g.fn.name, ...aliasesOf(g, aliases)];
+      if (g.fn.container !== undefined && CONSTRUCTORS.has(g.fn.name)) words.push(g.fn.container);
+      for (const word of words) {
+        for (const { view, callee } of callersByWord.get(word) ?? []) {
+          if (closure.has(view)) continue;
+          const calls = callee.name !== g.fn.name ? callee.name === g.fn.container || this.aliasCall(callee, g, aliases) : this.mayCall(callee, view, g);
+          if (!calls) continue;
+          closure.add(view);
+          queue.push(view);
+        }
+      }
+    }
+    return closure;
+  }
+
+  /**
+   * A function that writes into its parameter (dotenv's `populate(processEnv, parsed)`) matters only
+   * where a caller hands it the environment: then both do. Passing one's own parameter on makes the
+   * caller a parameter writer too.
+   */
+  private environmentHandOffs(views: readonly FunctionView[], byName: ReadonlyMap<string, FunctionView[]>): FunctionView[] {
+    const writers = new Set(views.filter(({ fn }) => fn.events.some((event) => event.kind === 'env.write' && event.param !== undefined)));
+    const handOffs = views.flatMap((view) => view.fn.events.flatMap((event) => (event.kind === 'call' && event.args?.some((arg) => arg !== null) ? [{ view, event }] : [])));
+    const found = new Set<FunctionView>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const { view, event } of handOffs) {
+        for (const target of this.resolveByName(event.callee, view, byName)) {
+          if (!writers.has(target)) continue;
+          if (event.args!.some((arg) => arg !== null && 'env' in arg)) {
+            found.add(view);
+            found.add(target);
+          }
+          if (!writers.has(view) && event.args!.some((arg) => arg !== null && 'param' in arg)) {
+            writers.add(view);
+            changed = true;
+          }
+        }
+      }
+    }
+    return [...found];
+  }
+
+  private aliasCall(callee: CalleeRef, g: FunctionView, aliases: ReadonlyMap<string, string[]>): boolean {
+    return g.fn.container === undefined && callee.receiver === undefined && aliasesOf(g, aliases).includes(callee.name);
+  }
+
+  private resolveByName(callee: CalleeRef, caller: FunctionView, byName: ReadonlyMap<string, FunctionView[]>): FunctionView[] {
+    const candidates = [...(byName.get(callee.name) ?? [])];
+    return candidates.filter((g) => this.mayCall(callee, caller, g));
+  }
+}
+
+/** Python aliases are told apart by the module imported from (`from packaging.version import parse as parse_version`). */
+function aliasKey(language: Language, imported: string, source: string): string {
+  return language === 'python' ? `${imported}\u0000${source.split('.').pop() ?? ''}` : imported;
+}
+
+/** The other names `g` may be imported under. */
+function aliasesOf(g: FunctionView, aliases: ReadonlyMap<string, string[]>): string[] {
+  const language = g.file.facts.language;
+  if (language !== 'python') return aliases.get(g.fn.name) ?? [];
+  return [...(aliases.get(aliasKey(language, g.fn.name, fileStem(g.file.absPath))) ?? []), ...(aliases.get(aliasKey(language, g.fn.name, '.')) ?? [])];
+}
+
+function isPackageInit(absPath: string): boolean {
+  return path.basename(absPath) === '__init__.py';
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,209 @@
+import type { Language } from '../facts/types.ts';
+
+/**
+ * One pass over a file's bytes: the identifiers it mentions (as 32-bit hashes, each once) and the
+ * method names it declares. Hashes instead of strings keep thousands of files in a few megabytes,
+ * and deciding whether a file mentions any of a round's names is then a set lookup per identifier
+ * rather than a regular expression over the text. A collision only makes a file look relevant:
+ * it gets parsed, it never gets missed.
+ */
+
+const OTHER = 0;
+const DIGIT = 1;
+const LETTER = 2;
+
+/** Byte classes: letters, `_`, `$` and every byte of a multi-byte UTF-8 character start or continue identifiers. */
+const BYTE_CLASS = (() => {
+  const classes = new Uint8Array(256);
+  for (let byte = 0; byte < 256; byte += 1) {
+    if ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f || byte === 0x24 || byte >= 0x80) classes[byte] = LETTER;
+    else if (byte >= 0x30 && byte <= 0x39) classes[byte] = DIGIT;
+  }
+  return classes;
+})();
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+
+/** FNV-1a over the word's UTF-8 bytes, as `scanWords` computes it over the file. */
+export function hashWord(word: string): number {
+  let hash = FNV_OFFSET;
+  for (const byte of Buffer.from(word, 'utf8')) hash = Math.imul(hash ^ byte, FNV_PRIME);
+  return hash >>> 0;
+}
+
+export interface FileWords {
+  /** Every identifier in the file, hashed, each once. */
+  hashes: Uint32Array;
+  /** Method-like declarations (with repeats), for the linkers' by-name decision. */
+  declared: string[];
+  /** Names the file defines at any depth (Python `def`/`class`, Rust `fn`), hashed; undefined: not known for this language. */
+  definitions?: Uint32Array;
+}
+
+/**
+ * Keywords that may stand before the declaring keyword on its line (`async def`, `pub(crate) unsafe fn`).
+ * An indented declaration is a method (or a nested function, which over-counts on purpose).
+ */
+const DECLARATION: Partial<Record<Language, { keyword: number; typeKeyword?: number; modifiers: ReadonlySet<number> }>> = {
+  python: { keyword: hashWord('def'), typeKeyword: hashWord('class'), modifiers: new Set(['async'].map(hashWord)) },
+  rust: { keyword: hashWord('fn'), modifiers: new Set(['pub', 'crate', 'super', 'self', 'in', 'async', 'const', 'unsafe', 'extern', 'default', 'C', 'system'].map(hashWord)) },
+};
+
+/** JS methods: `name(...) {` in a class or object literal, `name: function`, `name = (...) =>`, `X.prototype.name =`. */
+const JS_METHOD = /^[ \t]+(?:(?:static|async|get|set|public|private|protected|override|readonly|abstract)[ \t]+)*\*?#?([A-Za-z_$][\w$]*)[ \t]*(?:<[^>\n]*>)?[ \t]*\([^;\n]*\)[^;\n]*\{[ \t]*$|^[ \t]*([A-Za-z_$][\w$]*)[ \t]*[:=][ \t]*(?:async[ \t]+)?(?:function\b|\([^)\n]*\)[ \t]*=>)|\.prototype\.([A-Za-z_$][\w$]*)[ \t]*=/gm;
+
+/** Words the JS pattern would take for method names in `if (x) {` and the like. */
+const JS_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'with', 'else', 'do', 'try', 'constructor']);
+
+function javascriptMethods(bytes: Buffer): string[] {
+  const text = bytes.toString('latin1');
+  const names: string[] = [];
+  JS_METHOD.lastIndex = 0;
+  for (let match = JS_METHOD.exec(text); match; match = JS_METHOD.exec(text)) {
+    const name = match[1] ?? match[2] ?? match[3];
+    if (name && !JS_KEYWORDS.has(name)) names.push(name);
+  }
+  return names;
+}
+
+/** Open-addressing table reused across files: a file's distinct hashes without allocating a Set per file. */
+const TABLE_BITS = 17;
+const TABLE_SIZE = 1 << TABLE_BITS;
+const table = new Uint32Array(TABLE_SIZE);
+const stamps = new Uint32Array(TABLE_SIZE);
+const distinct = new Uint32Array(TABLE_SIZE >> 1);
+let generation = 0;
+
+export function scanWords(bytes: Buffer, language: Language): FileWords {
+  generation = (generation + 1) >>> 0;
+  if (generation === 0) {
+    stamps.fill(0);
+    generation = 1;
+  }
+  const declaration = DECLARATION[language];
+  const declared: string[] = [];
+  const definitions: number[] = [];
+  let count = 0;
+  let lineIndented = false;
+  let atLineStart = true;
+  /** Only modifiers so far on this line: a declaring keyword here starts a declaration. */
+  let onlyModifiers = true;
+  let nameFollows = false;
+  let nameIsMethod = false;
+  const length = bytes.length;
+  let i = 0;
+  while (i < length) {
+    const byte = bytes[i]!;
+    const kind = BYTE_CLASS[byte]!;
+    if (kind === OTHER) {
+      if (byte === 0x0a) {
+        atLineStart = true;
+        lineIndented = false;
+        onlyModifiers = true;
+        nameFollows = false;
+      } else if (atLineStart && (byte === 0x20 || byte === 0x09)) {
+        lineIndented = true;
+      } else if (byte !== 0x0d) {
+        atLineStart = false;
+      }
+      i += 1;
+      continue;
+    }
+    atLineStart = false;
+    if (kind === DIGIT) {
+      while (i < length && BYTE_CLASS[bytes[i]!] !== OTHER) i += 1;
+      continue;
+    }
+    const start = i;
+    let hash = FNV_OFFSET;
+    while (i < length && BYTE_CLASS[bytes[i]!] !== OTHER) {
+      hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
+      i += 1;
+    }
+    hash >>>= 0;
+    if (declaration) {
+      if (nameFollows) {
+        if (nameIsMethod) declared.push(bytes.toString('utf8', start, i));
+        definitions.push(hash);
+        nameFollows = false;
+        onlyModifiers = false;
+      } else if (onlyModifiers && (hash === declaration.keyword || hash === declaration.typeKeyword)) {
+        nameFollows = true;
+        nameIsMethod = lineIndented && hash === declaration.keyword;
+      } else if (!declaration.modifiers.has(hash)) {
+        onlyModifiers = false;
+      }
+    }
+    let slot = hash & (TABLE_SIZE - 1);
+    while (stamps[slot] === generation && table[slot] !== hash) slot = (slot + 1) & (TABLE_SIZE - 1);
+    if (stamps[slot] !== generation && count < distinct.length) {
+      stamps[slot] = generation;
+      table[slot] = hash;
+      distinct[count] = hash;
+      count += 1;
+    }
+  }
+  return {
+    hashes: distinct.slice(0, count),
+    declared: language === 'javascript' ? javascriptMethods(bytes) : declared,
+    definitions: declaration ? Uint32Array.from(new Set(definitions)) : undefined,
+  };
+}
+
+/**
+ * Word sets (each optionally with a file stem) checked against files' hashes: a file matches when
+ * it mentions every word of at least one set.
+ */
+export class WordSetMatcher<T extends { words: readonly string[]; defines?: boolean }> {
+  /** hash → indices of the sets containing that word. */
+  private readonly setsByWord = new Map<number, number[]>();
+  private readonly hashed: number[][];
+
+  constructor(
+    private readonly sets: readonly T[],
+    private readonly accept: (set: T) => boolean = () => true,
+  ) {
+    this.hashed = sets.map((set) => set.words.map(hashWord));
+    this.hashed.forEach((hashes, index) => {
+      for (const hash of hashes) {
+        const list = this.setsByWord.get(hash);
+        if (list) {
+          if (list[list.length - 1] !== index) list.push(index);
+        } else {
+          this.setsByWord.set(hash, [index]);
+        }
+      }
+    });
+  }
+
+  get size(): number {
+    return this.sets.length;
+  }
+
+  /**
+   * Whether the file satisfies one of the sets: it mentions every word, and defines the first one
+   * when the set says `defines` (and the file's definitions are known). `accept` adds a per-file
+   * condition, such as a file stem.
+   */
+  matches(words: Uint32Array, definitions?: Uint32Array, accept: (set: T) => boolean = this.accept): boolean {
+    if (this.sets.length === 0) return false;
+    let present: Set<number> | undefined;
+    let defined: Set<number> | undefined;
+    for (const hash of words) {
+      const candidates = this.setsByWord.get(hash);
+      if (!candidates) continue;
+      present ??= new Set(words);
+      for (const index of candidates) {
+        const hashes = this.hashed[index]!;
+        if (!hashes.every((word) => present!.has(word)) || !accept(this.sets[index]!)) continue;
+        if (this.sets[index]!.defines && definitions) {
+          defined ??= new Set(definitions);
+          if (!defined.has(hashes[0]!)) continue;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+}
