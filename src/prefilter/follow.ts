@@ -71,6 +71,19 @@ export function fileStem(absPath: string): string {
  * `Type::m`, `mod` of `mod.f`), the receiver's declared type, and for a receiver that is another
  * call's result, that call's words (the type it returns is often named there).
  */
+const typedWordsMemo = [new WeakMap<CalleeRef, ReadonlySet<string>>(), new WeakMap<CalleeRef, ReadonlySet<string>>()];
+
+/** `typedWords`, computed once per call site (facts objects live across the rounds). */
+function typedWordsOf(callee: CalleeRef, wholePath = false): ReadonlySet<string> {
+  const memo = typedWordsMemo[wholePath ? 1 : 0]!;
+  let words = memo.get(callee);
+  if (!words) {
+    words = typedWords(callee, new Set(), wholePath);
+    memo.set(callee, words);
+  }
+  return words;
+}
+
 function typedWords(callee: CalleeRef, into = new Set<string>(), wholePath = false): Set<string> {
   const qualifiers = callee.receiver === undefined || wholePath ? callee.path.slice(0, -1) : [];
   for (const segment of qualifiers) for (const word of segment.split(/[^\w$]+/)) if (word) into.add(word);
@@ -102,8 +115,19 @@ function callsOf(fn: FunctionFact): CalleeRef[] {
 export class NameFollower {
   constructor(private readonly declared: DeclaredNames) {}
 
+  private readonly linkable = new WeakMap<FunctionFact, boolean>();
+
   /** Some call site may link `g` by its bare method name. */
   private linkableByName(g: FunctionView): boolean {
+    let known = this.linkable.get(g.fn);
+    if (known === undefined) {
+      known = this.countsAllowLinking(g);
+      this.linkable.set(g.fn, known);
+    }
+    return known;
+  }
+
+  private countsAllowLinking(g: FunctionView): boolean {
     const language = g.file.facts.language;
     if (language === 'python') return !BUILTIN_METHOD_NAMES.has(g.fn.name) && this.declared.count('python', g.fn.name) <= MAX_METHODS_BY_NAME;
     return this.declared.count(language, g.fn.name, [g.file.packageId]) <= MAX_METHODS_BY_NAME;
@@ -121,7 +145,7 @@ export class NameFollower {
     }
     if (CONSTRUCTORS.has(g.fn.name) && callee.name === container) return true;
     if (callee.name !== g.fn.name) return false;
-    if (typedWords(callee, new Set(), true).has(container)) return true;
+    if (typedWordsOf(callee, true).has(container)) return true;
     if (callee.receiver !== undefined && SELF_RECEIVERS.has(callee.receiver) && caller.fn.container === container) return true;
     return (callee.receiver !== undefined || callee.receiverCall !== undefined) && this.linkableByName(g);
   }
@@ -198,7 +222,7 @@ export class NameFollower {
       return [{ language, words: [name], stem: module }, defining([module])];
     }
     if (callee.receiver !== undefined || callee.receiverCall !== undefined) {
-      const specs = [...typedWords(callee)].map((word) => defining([word]));
+      const specs = [...typedWordsOf(callee)].map((word) => defining([word]));
       const byName = language === 'python' ? !BUILTIN_METHOD_NAMES.has(name) && this.declared.count('python', name) <= MAX_METHODS_BY_NAME : this.declared.linkableSomewhere(language, name);
       if (byName) specs.push(defining());
       return specs;
