@@ -158,10 +158,14 @@ export class NameFollower {
   private pythonModuleMayHold(callee: CalleeRef, caller: FunctionView, g: FunctionView): boolean {
     if (caller.file === g.file) return true;
     if (g.fn.key !== g.fn.name) return false;
-    if (callee.path.length < 2) return caller.file.facts.imports.some((fact) => fact.local === '*');
-    const module = callee.path[callee.path.length - 2]!;
+    if (callee.path.length < 2) return caller.file.facts.imports.some((fact) => fact.local === '*' && this.moduleMayHold(fact.source.split('.').pop() ?? '', g));
+    return this.moduleMayHold(callee.path[callee.path.length - 2]!, g);
+  }
+
+  /** A module whose last name segment is `module` (`''` or `.` for a relative one) may define or re-export `g`. */
+  private moduleMayHold(module: string, g: FunctionView): boolean {
     const stem = fileStem(g.file.absPath);
-    return module === stem || module.startsWith('.') || (this.reexportStems.get(`${g.fn.name}\u0000${stem}`)?.has(module) ?? false);
+    return module === stem || module === '' || module.startsWith('.') || (this.reexportStems.get(`${g.fn.name}\u0000${stem}`)?.has(module) ?? false);
   }
 
   /** `name\0stem of the module imported from` → stems of the modules importing it (and so possibly re-exporting it); set per `specs` call. */
@@ -229,7 +233,12 @@ export class NameFollower {
     }
     // A bare Python name resolves in its own module, or in a module it star-imports.
     if (language === 'python' && callee.path.length === 1) {
-      return file.facts.imports.filter((fact) => fact.local === '*').map((fact) => ({ language, words: [name], defines: true, stem: fact.source.split('.').pop() || fact.source }));
+      return file.facts.imports
+        .filter((fact) => fact.local === '*')
+        .map((fact) => {
+          const module = fact.source.split('.').pop();
+          return { language, words: [name], defines: true, ...(module ? { stem: module } : {}) };
+        });
     }
     const specs = [defining()];
     if (language === 'javascript' && callee.path.length >= 2) {

@@ -39,6 +39,8 @@ class ProgramLinker {
   private readonly modules = new Map<string, Module[]>();
   private readonly all: Module[] = [];
   private readonly methodsByName = new Map<string, FunctionId[]>();
+  /** `package\0hops\0pkg.m.f` → what the absolute path resolves to from that package. */
+  private readonly absoluteMemo = new Map<string, FunctionId[]>();
 
   constructor(
     files: readonly LinkFile[],
@@ -111,6 +113,18 @@ class ProgramLinker {
         if (own.length > 0) return own;
       }
     }
+    // The same absolute path is called from many modules; only the caller's package orders the candidates.
+    const key = `${from.file.pkg.id}\u0000${hops}\u0000${segments.join('.')}`;
+    let found = this.absoluteMemo.get(key);
+    if (!found) {
+      found = this.resolveAbsolute(from, segments, hops);
+      this.absoluteMemo.set(key, found);
+    }
+    return found;
+  }
+
+  /** `pkg.m.f`: a member of the longest module prefix that has it. */
+  private resolveAbsolute(from: Module, segments: readonly string[], hops: number): FunctionId[] {
     for (let split = segments.length - 1; split >= 1; split -= 1) {
       for (const module of this.modulesNamed(segments.slice(0, split).join('.'), from)) {
         const found = this.member(module, segments.slice(split), hops);
