@@ -7,7 +7,9 @@ import { repoRoot, runCli } from './support/cli.ts';
 
 function entries(cacheHome: string): string[] {
   const root = path.join(cacheHome, 'envrace', 'facts');
-  return readdirSync(root).flatMap((shard) => readdirSync(path.join(root, shard)).map((name) => path.join(root, shard, name))).sort();
+  // Shards are two hex digits; the directory also holds the prune marker.
+  const shards = readdirSync(root).filter((shard) => /^[0-9a-f]{2}$/.test(shard));
+  return shards.flatMap((shard) => readdirSync(path.join(root, shard)).map((name) => path.join(root, shard, name))).sort();
 }
 
 describe('fact cache', () => {

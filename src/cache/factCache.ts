@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/types.ts';
 import type { FileFacts } from '../facts/types.ts';
@@ -7,6 +7,8 @@ import { writeFileAtomic } from '../util/atomicWrite.ts';
 import { ENVRACE_VERSION } from '../version.ts';
 
 export const DEFAULT_CACHE_LIMIT_BYTES = 512 * 1024 * 1024;
+const PRUNE_AFTER_WRITES = 256;
+const PRUNE_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Facts are a pure function of (content, language, dialect, catalog), so they are cached under a
@@ -75,9 +77,30 @@ export class FactCache {
     }
   }
 
-  /** Keeps the cache under its size limit by deleting the least recently written entries. */
-  prune(): void {
-    if (this.writes === 0) return;
+  /**
+   * Keeps the cache under its size limit by deleting the least recently written entries. Listing
+   * the cache costs a stat per entry, too much for every pre-commit run that writes one entry: it
+   * runs after a run that wrote many (`writes`, here or in workers), or once a day.
+   */
+  prune(writes = this.writes): void {
+    if (writes === 0) return;
+    const marker = path.join(this.root, '.pruned');
+    if (writes < PRUNE_AFTER_WRITES) {
+      try {
+        if (Date.now() - statSync(marker).mtimeMs < PRUNE_INTERVAL_MS) return;
+      } catch {
+        // Never pruned: prune now.
+      }
+    }
+    this.pruneNow();
+    try {
+      writeFileSync(marker, '');
+    } catch {
+      // A read-only cache directory: pruning again next time is harmless.
+    }
+  }
+
+  private pruneNow(): void {
     const entries: Array<{ file: string; size: number; mtime: number }> = [];
     let total = 0;
     let shards: string[];

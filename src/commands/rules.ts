@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { loadCatalog } from '../catalog/load.ts';
-import type { Language } from '../facts/types.ts';
+import { LANGUAGES } from '../facts/types.ts';
 import { findRule, loadRules } from '../rules/registry.ts';
 
-const LANGUAGES: Language[] = ['c', 'rust', 'python', 'javascript'];
 
 function rulesAsText(withCatalog: boolean): string {
   const lines = ['Rules:'];

@@ -8,7 +8,8 @@ import type { Skipped } from '../pipeline/outcome.ts';
 import type { DeclaredNames } from '../link/declaredNames.ts';
 import type { PackageLocation } from '../prefilter/follow.ts';
 import { extractSelected, type SelectionStats } from '../prefilter/select.ts';
-import { createExtractor, type ExtractOutcome } from './extractOne.ts';
+import { textIndexSalt } from '../prefilter/textCache.ts';
+import { createCacheReader, createExtractor, type ExtractOutcome } from './extractOne.ts';
 import type { FileFacts, Language } from './types.ts';
 
 export interface ExtractedFile {
@@ -50,25 +51,42 @@ export async function extractAll(files: readonly DiscoveredFile[], options: Extr
   const tasks = files.map((file) => ({ absPath: file.absPath, id: file.id, language: file.language }));
   const settings = { maxFileBytes: options.maxFileBytes, extraCatalog: options.extraCatalog };
   const jobs = options.jobs ?? defaultJobs();
-  let outcomes: ExtractOutcome[];
-  if (jobs > 1 && files.length >= MIN_FILES_FOR_WORKERS) {
-    const pooled = await extractInWorkers(tasks, { jobs, settings, cacheDir: options.cacheDir, cacheLimitBytes: options.cacheLimitBytes, onDone: options.onFileDone });
-    outcomes = pooled.outcomes;
-    if (options.cacheDir && pooled.cacheWrites > 0) new FactCache(options.cacheDir, options.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT_BYTES).prune();
-  } else {
-    const cache = options.cacheDir ? new FactCache(options.cacheDir, options.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT_BYTES) : undefined;
-    const extract = createExtractor(settings, cache);
-    outcomes = [];
-    for (const task of tasks) {
-      outcomes.push(await extract(task));
-      options.onFileDone?.(outcomes.length, tasks.length);
-    }
-    cache?.prune();
+  const cache = options.cacheDir ? new FactCache(options.cacheDir, options.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT_BYTES) : undefined;
+  const outcomes: Array<ExtractOutcome | undefined> = new Array(tasks.length);
+  let done = 0;
+  const report = (): void => options.onFileDone?.((done += 1), tasks.length);
+  let misses = tasks.map((_, index) => index);
+  // Workers would only read the cache on a warm run, and starting them costs more than that.
+  if (cache && jobs > 1 && misses.length >= MIN_FILES_FOR_WORKERS) {
+    const fromCache = createCacheReader(settings, cache);
+    misses = misses.filter((index) => {
+      const outcome = fromCache(tasks[index]!);
+      if (!outcome) return true;
+      outcomes[index] = outcome;
+      report();
+      return false;
+    });
   }
+  const missed = misses.map((index) => tasks[index]!);
+  let cacheWrites = 0;
+  if (jobs > 1 && missed.length >= MIN_FILES_FOR_WORKERS) {
+    const pooled = await extractInWorkers(missed, { jobs, settings, cacheDir: options.cacheDir, cacheLimitBytes: options.cacheLimitBytes, onDone: () => report() });
+    pooled.outcomes.forEach((outcome, position) => (outcomes[misses[position]!] = outcome));
+    cacheWrites = pooled.cacheWrites;
+  } else {
+    const extract = createExtractor(settings, cache);
+    for (const index of misses) {
+      outcomes[index] = await extract(tasks[index]!);
+      report();
+    }
+    cacheWrites = cache?.writes ?? 0;
+  }
+  cache?.prune(cacheWrites);
   const extracted: ExtractedFile[] = [];
   const skipped: Skipped[] = [];
   let fromCache = 0;
   outcomes.forEach((outcome, index) => {
+    if (!outcome) return;
     skipped.push(...outcome.skipped);
     if (outcome.facts) extracted.push({ file: files[index]!, facts: outcome.facts });
     if (outcome.fromCache) fromCache += 1;
@@ -98,13 +116,15 @@ export interface FileSelectionResult extends ExtractionResult {
  */
 export async function extractFiles(files: readonly DiscoveredFile[], options: FileSelectionOptions): Promise<FileSelectionResult> {
   let fromCache = 0;
+  const catalogFor = catalogsFor(options.extraCatalog);
   const result = await extractSelected(files, {
-    catalogFor: catalogsFor(options.extraCatalog),
+    catalogFor,
     maxFileBytes: options.maxFileBytes,
     declared: options.declared,
     packageOf: options.packageOf,
     context: options.context,
     exhaustive: options.exhaustive,
+    ...(options.cacheDir !== undefined ? { cache: { dir: options.cacheDir, salt: textIndexSalt(catalogFor) } } : {}),
     extract: async (batch) => {
       const extracted = await extractAll(batch, options);
       fromCache += extracted.fromCache ?? 0;

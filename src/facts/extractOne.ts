@@ -37,11 +37,25 @@ export function createExtractor(settings: ExtractSettings, cache: FactCache | un
   return (task) => extractOne(task, settings, catalogFor, cache);
 }
 
+/**
+ * The outcomes the cache can give without parsing: facts seen before, and files that cannot be read
+ * (skipped either way). `undefined` for a file that needs parsing. What the main thread runs before
+ * handing the misses to workers, so that a warm run starts none.
+ */
+export function createCacheReader(settings: ExtractSettings, cache: FactCache): (task: ExtractTask) => ExtractOutcome | undefined {
+  const catalogFor = catalogsFor(settings.extraCatalog);
+  return (task) => {
+    const read = readSource(task.absPath, settings.maxFileBytes);
+    if (!read.ok) return { skipped: [{ file: task.id, reason: read.reason }], fromCache: false };
+    const catalog = catalogFor(task.language);
+    const facts = cache.get(cache.key(read.text, path.extname(task.absPath).toLowerCase(), catalog));
+    return facts ? outcome(task, facts, read.warning, true) : undefined;
+  };
+}
+
 async function extractOne(task: ExtractTask, settings: ExtractSettings, catalogFor: (language: Language) => Catalog, cache: FactCache | undefined): Promise<ExtractOutcome> {
-  const skipped: Skipped[] = [];
   const read = readSource(task.absPath, settings.maxFileBytes);
   if (!read.ok) return { skipped: [{ file: task.id, reason: read.reason }], fromCache: false };
-  if (read.warning) skipped.push({ file: task.id, reason: read.warning, severity: 'note' });
   try {
     const catalog = catalogFor(task.language);
     const extension = path.extname(task.absPath).toLowerCase();
@@ -53,11 +67,17 @@ async function extractOne(task: ExtractTask, settings: ExtractSettings, catalogF
       facts = adapter.extract(read.text, catalog, { extension });
       if (key) cache!.set(key, facts);
     }
-    for (const diagnostic of facts.diagnostics) {
-      skipped.push({ file: task.id, reason: `${diagnostic.message}; analyzed what parsed`, severity: 'note', line: diagnostic.span.line + 1 });
-    }
-    return { facts, skipped, fromCache };
+    return outcome(task, facts, read.warning, fromCache);
   } catch (error) {
     return { skipped: [{ file: task.id, reason: `internal error while analyzing (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` }], fromCache: false };
   }
+}
+
+function outcome(task: ExtractTask, facts: FileFacts, readWarning: string | undefined, fromCache: boolean): ExtractOutcome {
+  const skipped: Skipped[] = [];
+  if (readWarning) skipped.push({ file: task.id, reason: readWarning, severity: 'note' });
+  for (const diagnostic of facts.diagnostics) {
+    skipped.push({ file: task.id, reason: `${diagnostic.message}; analyzed what parsed`, severity: 'note', line: diagnostic.span.line + 1 });
+  }
+  return { facts, skipped, fromCache };
 }

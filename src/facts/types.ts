@@ -7,6 +7,7 @@
  */
 
 export type Language = 'c' | 'rust' | 'python' | 'javascript';
+export const LANGUAGES: readonly Language[] = ['c', 'rust', 'python', 'javascript'];
 
 /**
  * A source range. Lines and columns are 0-based; columns count UTF-16 code units, which is what

@@ -7,6 +7,7 @@ import type { DeclaredNames } from '../link/declaredNames.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import { fileStem, NameFollower, type PackageLocation, type ParsedFile, type TextSpec } from './follow.ts';
 import { definitionMatcher, READER_KINDS, seedSpecs } from './tokens.ts';
+import { commonDirectory, TextIndexCache, type FileStamp, type TextRecord } from './textCache.ts';
 import { scanWords, WordSetMatcher } from './wordIndex.ts';
 
 export interface SelectionStats {
@@ -18,7 +19,18 @@ export interface SelectionStats {
   parsed: number;
   /** Rounds of following names until nothing new turned up. */
   rounds: number;
+  /** Following names was abandoned for parsing the rest (see `FOLLOW_BUDGET`). */
+  parsedTheRest: boolean;
 }
+
+/**
+ * Following names costs time in proportion to the facts gathered so far, every round; once the files
+ * parsed pass this share of the tree, parsing the rest is cheaper than deciding file by file (a big
+ * tree where by-name links connect most writers to most callers).
+ */
+const FOLLOW_BUDGET = 0.25;
+/** In a small tree following names is cheap whatever it finds. */
+const MIN_FILES_FOR_BUDGET = 1000;
 
 export interface SelectionResult extends ExtractionResult {
   stats: SelectionStats;
@@ -55,15 +67,18 @@ export interface SelectionInput {
   context?: readonly ExtractedFile[];
   /** Parse every readable file, not only those that can matter (the text pass still counts declarations). */
   exhaustive?: boolean;
+  /** Where the text pass keeps its records between runs; `salt` names everything they depend on besides the files. */
+  cache?: { dir: string; salt: string };
 }
 
 /**
  * Reads every file once: counts its method declarations (for the linkers) and decides whether it is
- * a seed (its text names a write, a spawn, a runtime or a libc symbol definition). Files that cannot
- * be read, are too large or binary go straight to extraction, which reports why they are skipped.
- * Empty files hold nothing to parse.
+ * a seed (its text names a write, a spawn, a runtime or a libc symbol definition). A file whose stat
+ * stamp matches the text index of the last run is not read again. Files that cannot be read, are too
+ * large or binary go straight to extraction, which reports why they are skipped. Empty files hold
+ * nothing to parse.
  */
-function textPass(files: readonly DiscoveredFile[], input: SelectionInput): { seeds: DiscoveredFile[]; rest: TextEntry[] } {
+function textPass(files: readonly DiscoveredFile[], input: SelectionInput, cache: TextIndexCache | undefined): { seeds: DiscoveredFile[]; rest: TextEntry[] } {
   const seedMatchers = new Map<Language, { specs: WordSetMatcher<{ words: string[] }>; readers: WordSetMatcher<{ words: string[] }>; definitions: RegExp | undefined }>();
   const matchersFor = (language: Language) => {
     let matchers = seedMatchers.get(language);
@@ -78,34 +93,40 @@ function textPass(files: readonly DiscoveredFile[], input: SelectionInput): { se
     }
     return matchers;
   };
+  const scan = (file: DiscoveredFile, bytes: Buffer): TextRecord => {
+    const { hashes, declared, definitions } = scanWords(bytes, file.language);
+    const matchers = matchersFor(file.language);
+    const seed = matchers.specs.matches(hashes) || (matchers.definitions?.test(bytes.toString('latin1')) ?? false);
+    return seed ? { seed, reads: false, declared } : { seed, reads: matchers.readers.matches(hashes), declared, hashes, ...(definitions ? { definitions } : {}) };
+  };
   const seeds: DiscoveredFile[] = [];
   const rest: TextEntry[] = [];
   for (const file of files) {
-    let size: number;
+    let stamp: FileStamp;
     try {
-      size = statSync(file.absPath).size;
+      const stats = statSync(file.absPath);
+      stamp = { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
     } catch {
       seeds.push(file);
       continue;
     }
-    if (size === 0) {
+    if (stamp.size === 0) {
       if (input.exhaustive) seeds.push(file);
       continue;
     }
-    const bytes = size > input.maxFileBytes ? undefined : readBytes(file.absPath);
-    if (bytes === undefined || bytes.subarray(0, 8192).includes(0)) {
-      seeds.push(file);
-      continue;
+    let record = cache?.get(file.absPath, stamp);
+    if (!record) {
+      const bytes = stamp.size > input.maxFileBytes ? undefined : readBytes(file.absPath);
+      if (bytes === undefined || bytes.subarray(0, 8192).includes(0)) {
+        seeds.push(file);
+        continue;
+      }
+      record = scan(file, bytes);
+      cache?.set(file.absPath, stamp, record);
     }
-    const { hashes, declared, definitions: defined } = scanWords(bytes, file.language);
-    input.declared.add(file.language, input.packageOf(file).id, declared);
-    if (input.exhaustive) {
-      seeds.push(file);
-      continue;
-    }
-    const { specs, readers, definitions } = matchersFor(file.language);
-    if (specs.matches(hashes) || (definitions !== undefined && definitions.test(bytes.toString('latin1')))) seeds.push(file);
-    else rest.push({ file, words: hashes, definitions: defined, reads: readers.matches(hashes) });
+    input.declared.add(file.language, input.packageOf(file).id, record.declared);
+    if (input.exhaustive || record.seed) seeds.push(file);
+    else rest.push({ file, words: record.hashes ?? new Uint32Array(), definitions: record.definitions, reads: record.reads });
   }
   return { seeds, rest };
 }
@@ -116,7 +137,9 @@ function textPass(files: readonly DiscoveredFile[], input: SelectionInput): { se
  * linkers would resolve the names.
  */
 export async function extractSelected(files: readonly DiscoveredFile[], input: SelectionInput): Promise<SelectionResult> {
-  const { seeds, rest } = textPass(files, input);
+  const cache = input.cache ? new TextIndexCache(input.cache.dir, input.cache.salt, commonDirectory(files.map((file) => file.absPath))) : undefined;
+  const { seeds, rest } = textPass(files, input, cache);
+  cache?.save();
   const extracted: ExtractedFile[] = [];
   const skipped: Skipped[] = [];
   const absorb = (result: ExtractionResult): void => {
@@ -133,7 +156,13 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   const context = (input.context ?? []).map(asParsed);
   let remaining = rest;
   let rounds = 0;
+  let parsedTheRest = false;
   while (remaining.length > 0) {
+    if (files.length >= MIN_FILES_FOR_BUDGET && extracted.length > FOLLOW_BUDGET * files.length) {
+      absorb(await input.extract(remaining.map((entry) => entry.file)));
+      parsedTheRest = true;
+      break;
+    }
     const specs = follower.specs([...context, ...extracted.map(asParsed)]);
     const direct = new WordSetMatcher(specs.direct);
     const bridgeCallers = new WordSetMatcher(specs.bridgeCallers);
@@ -161,5 +190,5 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   }
   const order = new Map(files.map((file, index) => [file, index]));
   extracted.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
-  return { extracted, skipped, stats: { present: files.length, seeds: seeds.length, parsed: extracted.length, rounds } };
+  return { extracted, skipped, stats: { present: files.length, seeds: seeds.length, parsed: extracted.length, rounds, parsedTheRest } };
 }

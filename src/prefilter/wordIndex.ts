@@ -158,23 +158,27 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
 export class WordSetMatcher<T extends { words: readonly string[]; defines?: boolean }> {
   /** hash → indices of the sets containing that word. */
   private readonly setsByWord = new Map<number, number[]>();
+  /** Each set's distinct word hashes, its first word first. */
   private readonly hashed: number[][];
+  /** Per set, how many of its words the file being matched mentions; valid where `stamps` holds the current match. */
+  private readonly seen: Uint32Array;
+  private readonly stamps: Uint32Array;
+  private stamp = 0;
 
   constructor(
     private readonly sets: readonly T[],
     private readonly accept: (set: T) => boolean = () => true,
   ) {
-    this.hashed = sets.map((set) => set.words.map(hashWord));
+    this.hashed = sets.map((set) => [...new Set(set.words.map(hashWord))]);
     this.hashed.forEach((hashes, index) => {
       for (const hash of hashes) {
         const list = this.setsByWord.get(hash);
-        if (list) {
-          if (list[list.length - 1] !== index) list.push(index);
-        } else {
-          this.setsByWord.set(hash, [index]);
-        }
+        if (list) list.push(index);
+        else this.setsByWord.set(hash, [index]);
       }
     });
+    this.seen = new Uint32Array(sets.length);
+    this.stamps = new Uint32Array(sets.length);
   }
 
   get size(): number {
@@ -184,22 +188,28 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
   /**
    * Whether the file satisfies one of the sets: it mentions every word, and defines the first one
    * when the set says `defines` (and the file's definitions are known). `accept` adds a per-file
-   * condition, such as a file stem.
+   * condition, such as a file stem. A file's words are distinct, so a set is complete when as many
+   * of its words were seen as it has.
    */
   matches(words: Uint32Array, definitions?: Uint32Array, accept: (set: T) => boolean = this.accept): boolean {
     if (this.sets.length === 0) return false;
-    let present: Set<number> | undefined;
+    this.stamp = (this.stamp + 1) >>> 0;
+    if (this.stamp === 0) {
+      this.stamps.fill(0);
+      this.stamp = 1;
+    }
     let defined: Set<number> | undefined;
     for (const hash of words) {
       const candidates = this.setsByWord.get(hash);
       if (!candidates) continue;
-      present ??= new Set(words);
       for (const index of candidates) {
-        const hashes = this.hashed[index]!;
-        if (!hashes.every((word) => present!.has(word)) || !accept(this.sets[index]!)) continue;
+        const count = this.stamps[index] === this.stamp ? this.seen[index]! + 1 : 1;
+        this.stamps[index] = this.stamp;
+        this.seen[index] = count;
+        if (count !== this.hashed[index]!.length || !accept(this.sets[index]!)) continue;
         if (this.sets[index]!.defines && definitions) {
           defined ??= new Set(definitions);
-          if (!defined.has(hashes[0]!)) continue;
+          if (!defined.has(this.hashed[index]![0]!)) continue;
         }
         return true;
       }
