@@ -47,10 +47,17 @@ export function createCacheReader(settings: ExtractSettings, cache: FactCache): 
   return (task) => {
     const read = readSource(task.absPath, settings.maxFileBytes);
     if (!read.ok) return { skipped: [{ file: task.id, reason: read.reason }], fromCache: false };
-    const catalog = catalogFor(task.language);
-    const facts = cache.get(cache.key(read.text, path.extname(task.absPath).toLowerCase(), catalog));
+    const { facts } = lookUp(task, read.text, catalogFor(task.language), cache);
     return facts ? outcome(task, facts, read.warning, true) : undefined;
   };
+}
+
+/** The file's cache key and, when the cache holds them, its facts. */
+function lookUp(task: ExtractTask, text: string, catalog: Catalog, cache: FactCache | undefined): { key?: string; facts?: FileFacts } {
+  if (!cache) return {};
+  const key = cache.key(text, path.extname(task.absPath).toLowerCase(), catalog);
+  const facts = cache.get(key);
+  return facts ? { key, facts } : { key };
 }
 
 async function extractOne(task: ExtractTask, settings: ExtractSettings, catalogFor: (language: Language) => Catalog, cache: FactCache | undefined): Promise<ExtractOutcome> {
@@ -58,16 +65,12 @@ async function extractOne(task: ExtractTask, settings: ExtractSettings, catalogF
   if (!read.ok) return { skipped: [{ file: task.id, reason: read.reason }], fromCache: false };
   try {
     const catalog = catalogFor(task.language);
-    const extension = path.extname(task.absPath).toLowerCase();
-    const key = cache?.key(read.text, extension, catalog);
-    let facts = key ? cache!.get(key) : undefined;
-    const fromCache = facts !== undefined;
-    if (!facts) {
-      const adapter = await languageAdapter(task.language);
-      facts = adapter.extract(read.text, catalog, { extension });
-      if (key) cache!.set(key, facts);
-    }
-    return outcome(task, facts, read.warning, fromCache);
+    const { key, facts: cached } = lookUp(task, read.text, catalog, cache);
+    if (cached) return outcome(task, cached, read.warning, true);
+    const adapter = await languageAdapter(task.language);
+    const facts = adapter.extract(read.text, catalog, { extension: path.extname(task.absPath).toLowerCase() });
+    if (key) cache!.set(key, facts);
+    return outcome(task, facts, read.warning, false);
   } catch (error) {
     return { skipped: [{ file: task.id, reason: `internal error while analyzing (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` }], fromCache: false };
   }
