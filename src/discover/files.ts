@@ -30,7 +30,7 @@ interface IgnoreLayer {
 
 function isVirtualenv(dir: string): boolean {
   try {
-    return statSync(path.join(dir, 'pyvenv.cfg')).isFile();
+    return statSync(path.join(dir, 'pyvenv.cfg'), { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
@@ -65,7 +65,10 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
   const files: DiscoveredFile[] = [];
   const skipped: Skipped[] = [];
   const seenFiles = new Set<string>();
+  const rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
   const idOf = (absPath: string): string => {
+    // The common case without path.relative's normalizing: a file below the root.
+    if (absPath.startsWith(rootPrefix) && !absPath.includes(`${path.sep}.`)) return toPosix(absPath.slice(rootPrefix.length));
     const relative = toPosix(path.relative(root, absPath));
     return relative === '' ? toPosix(path.basename(absPath)) : relative;
   };
@@ -89,7 +92,7 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
     files.push({ absPath, id: idOf(absPath), language });
   };
 
-  const walk = (dir: string, layers: readonly IgnoreLayer[], ancestors: ReadonlySet<string>): void => {
+    const walk = (dir: string, layers: readonly IgnoreLayer[], ancestors: ReadonlySet<string>): void => {
     let real: string;
     try {
       real = realpathSync(dir);
@@ -101,9 +104,6 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
       skipped.push({ file: idOf(dir), reason: 'symlink loop (the directory links back to one of its parents)' });
       return;
     }
-    const nextAncestors = new Set(ancestors).add(real);
-    const layer = loadGitignore(dir);
-    const nextLayers = layer ? [...layers, layer] : layers;
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -111,9 +111,14 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
       skipped.push({ file: idOf(dir), reason: describeFsError(error) });
       return;
     }
+    const nextAncestors = new Set(ancestors).add(real);
+    const layer = entries.some((entry) => entry.name === '.gitignore') ? loadGitignore(dir) : undefined;
+    const nextLayers = layer ? [...layers, layer] : layers;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const dirPrefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    const realPrefix = real.endsWith(path.sep) ? real : real + path.sep;
     for (const entry of entries) {
-      const child = path.join(dir, entry.name);
+      const child = dirPrefix + entry.name;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
@@ -128,11 +133,12 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
       }
       if (isDirectory) {
         if (SKIPPED_DIRECTORIES.has(entry.name) || isVirtualenv(child)) continue;
-        if (ignoredByLayers(nextLayers, child, true)) continue;
+        if (nextLayers.length > 0 && ignoredByLayers(nextLayers, child, true)) continue;
         walk(child, nextLayers, nextAncestors);
       } else if (isFile) {
-        if (ignoredByLayers(nextLayers, child, false)) continue;
-        addFile(child, false, entry.isSymbolicLink() ? undefined : path.join(real, entry.name));
+        if (!languageForPath(entry.name)) continue;
+        if (nextLayers.length > 0 && ignoredByLayers(nextLayers, child, false)) continue;
+        addFile(child, false, entry.isSymbolicLink() ? undefined : realPrefix + entry.name);
       } else if (languageForPath(child)) {
         skipped.push({ file: idOf(child), reason: 'not a regular file (FIFO, socket or device)' });
       }

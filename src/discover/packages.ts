@@ -21,6 +21,8 @@ interface CargoManifest {
 export class PackageResolver {
   private readonly byDir = new Map<string, PackageRef | null>();
   private readonly packages = new Map<string, PackageRef>();
+  /** A directory's Python import root: every file of a directory has the same one. */
+  private readonly pythonRootByDir = new Map<string, PackageRef>();
   readonly problems: Skipped[] = [];
 
   constructor(private readonly scanRoot: string) {}
@@ -128,16 +130,23 @@ export class PackageResolver {
   }
 
   private pythonImportRoot(absFile: string): PackageRef {
-    let dir = path.dirname(absFile);
+    const fileDir = path.dirname(absFile);
+    const known = this.pythonRootByDir.get(fileDir);
+    if (known) return known;
+    let dir = fileDir;
     while (existsSync(path.join(dir, '__init__.py'))) {
       const parent = path.dirname(dir);
       if (parent === dir) break;
       dir = parent;
     }
-    return this.intern({ id: `python:${this.display(dir)}`, name: path.basename(dir), root: toPosix(dir), deps: {}, inProject: true });
+    const pkg = this.intern({ id: `python:${this.display(dir)}`, name: path.basename(dir), root: toPosix(dir), deps: {}, inProject: true });
+    this.pythonRootByDir.set(fileDir, pkg);
+    return pkg;
   }
 
   private rootPackage(language: Language): PackageRef {
+    const known = this.packages.get(`${language}:.`);
+    if (known) return known;
     return this.intern({ id: `${language}:.`, name: path.basename(this.scanRoot), root: toPosix(this.scanRoot), deps: {}, inProject: true });
   }
 

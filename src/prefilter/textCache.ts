@@ -6,6 +6,7 @@ import type { Catalog } from '../catalog/types.ts';
 import { LANGUAGES, type Language } from '../facts/types.ts';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
 import { ENVRACE_VERSION } from '../version.ts';
+import { SCANNER_REVISION } from './wordIndex.ts';
 
 /**
  * What the text pass learned about one file: enough to decide, without reading it again, whether
@@ -30,12 +31,20 @@ export interface FileStamp {
 }
 
 const MAGIC = 0x58545245; // "ERTX"
-const FORMAT = 1;
+const FORMAT = 2;
 /**
  * A file changed twice within the file system's timestamp resolution keeps its stamp; a record is
  * only kept for files whose last change is this much older than the scan, so that cannot happen.
  */
 const SETTLED_MS = 2000;
+
+interface Entry {
+  stamp: FileStamp;
+  record: TextRecord;
+  /** Where the entry's bytes lie in the index it was read from: an unchanged file is written back by copying them. */
+  encodedAt?: number;
+  encodedLength?: number;
+}
 
 /**
  * The text pass's records of one tree, kept between runs and keyed by path and stat stamp, so that a
@@ -43,19 +52,27 @@ const SETTLED_MS = 2000;
  * envrace/catalog version under `<cache>/text/`, rewritten atomically when anything changed; a file
  * that does not parse is ignored (and replaced). It holds only the files of the last run, so it
  * never grows past one tree's index.
+ *
+ * Reading it costs no copy of the hashes (records view the file's bytes), and writing it back copies
+ * the entries of unchanged files as they were: a run after one edit re-encodes one entry.
  */
 export class TextIndexCache {
-  private readonly previous = new Map<string, { stamp: FileStamp; record: TextRecord }>();
-  private readonly current = new Map<string, { stamp: FileStamp; record: TextRecord }>();
+  private readonly previous = new Map<string, Entry>();
+  private readonly current = new Map<string, Entry>();
+  /** A settled file was read again, or a file of the last run was not seen: the index on disk is stale. */
   private changed = false;
+  /** Files of the last run this run has seen (served, or changed too recently to keep). */
+  private previousSeen = 0;
   private readonly startedMs = Date.now();
   private readonly file: string;
+  /** The index as read, which unchanged entries are copied from. */
+  private source: Buffer | undefined;
 
   constructor(cacheDir: string, salt: string, treeRoot: string) {
     const key = createHash('sha256').update(salt).update('\0').update(treeRoot).digest('hex').slice(0, 40);
     this.file = path.join(cacheDir, 'text', `${key}.bin`);
     try {
-      decode(readFileSync(this.file), this.previous);
+      this.source = decode(readFileSync(this.file), this.previous);
     } catch {
       // Missing, truncated or foreign: start empty, and the next write replaces it.
       this.previous.clear();
@@ -67,21 +84,26 @@ export class TextIndexCache {
     const known = this.previous.get(absPath);
     if (!known || known.stamp.size !== stamp.size || known.stamp.mtimeMs !== stamp.mtimeMs || known.stamp.ino !== stamp.ino) return undefined;
     this.current.set(absPath, known);
+    this.previousSeen += 1;
     return known.record;
   }
 
   set(absPath: string, stamp: FileStamp, record: TextRecord): void {
+    if (this.startedMs - stamp.mtimeMs < SETTLED_MS) {
+      // Not kept; an older record of the file on disk is harmless, its stamp no longer matches.
+      if (this.previous.has(absPath)) this.previousSeen += 1;
+      return;
+    }
     this.changed = true;
-    if (this.startedMs - stamp.mtimeMs < SETTLED_MS) return;
     this.current.set(absPath, { stamp, record });
   }
 
   /** Writes the records of this run's files; a read-only cache directory is not an error. */
   save(): void {
-    if (!this.changed && this.current.size === this.previous.size) return;
+    if (!this.changed && this.previousSeen === this.previous.size) return;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileAtomic(this.file, encode(this.current));
+      writeFileAtomic(this.file, encode(this.current, this.source));
     } catch {
       // The scan's result does not depend on the index.
     }
@@ -90,7 +112,7 @@ export class TextIndexCache {
 
 /** What a record depends on besides the file: envrace's version, the catalogs that pick seeds, the byte order of the hashes. */
 export function textIndexSalt(catalogFor: (language: Language) => Catalog): string {
-  const hash = createHash('sha256').update(ENVRACE_VERSION).update(os.endianness());
+  const hash = createHash('sha256').update(ENVRACE_VERSION).update(os.endianness()).update(String(SCANNER_REVISION));
   for (const language of LANGUAGES) hash.update('\0').update(JSON.stringify(catalogFor(language)));
   return hash.digest('hex');
 }
@@ -129,21 +151,31 @@ class Writer {
     this.length = this.buffer.writeDoubleLE(value, this.length);
   }
 
+  /** Length-prefixed UTF-8, padded to 4 bytes so that the hash arrays after it stay aligned. */
   text(value: string): void {
-    const bytes = Buffer.from(value, 'utf8');
-    this.u32(bytes.length);
-    this.reserve(bytes.length);
-    bytes.copy(this.buffer, this.length);
-    this.length += bytes.length;
+    const length = Buffer.byteLength(value, 'utf8');
+    this.u32(length);
+    this.reserve(length + 3);
+    this.buffer.write(value, this.length, 'utf8');
+    this.length += length;
+    this.pad();
   }
 
   /** In the machine's byte order (the salt names it): copied as one block each way. */
   hashes(values: Uint32Array | undefined): void {
     this.u32(values === undefined ? 0xffffffff : values.length);
     if (values === undefined) return;
-    this.reserve(values.length * 4);
-    this.buffer.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), this.length);
-    this.length += values.byteLength;
+    this.raw(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  private pad(): void {
+    while (this.length % 4 !== 0) this.buffer[this.length++] = 0;
   }
 
   bytes(): Buffer {
@@ -151,12 +183,22 @@ class Writer {
   }
 }
 
-function encode(entries: ReadonlyMap<string, { stamp: FileStamp; record: TextRecord }>): Buffer {
+/**
+ * Layout, every field 4-byte aligned: magic, format, count; then per file its byte length, path,
+ * size, mtime, inode, flags, declared names, word hashes, definition hashes.
+ */
+function encode(entries: ReadonlyMap<string, Entry>, source: Buffer | undefined): Buffer {
   const out = new Writer();
   out.u32(MAGIC);
   out.u32(FORMAT);
   out.u32(entries.size);
-  for (const [absPath, { stamp, record }] of entries) {
+  for (const [absPath, { stamp, record, encodedAt, encodedLength }] of entries) {
+    if (source && encodedAt !== undefined && encodedLength !== undefined) {
+      out.raw(source.subarray(encodedAt, encodedAt + encodedLength));
+      continue;
+    }
+    const start = out.length;
+    out.u32(0);
     out.text(absPath);
     out.f64(stamp.size);
     out.f64(stamp.mtimeMs);
@@ -165,41 +207,53 @@ function encode(entries: ReadonlyMap<string, { stamp: FileStamp; record: TextRec
     out.text(record.declared.join('\n'));
     out.hashes(record.hashes);
     out.hashes(record.definitions);
+    const bytes = out.bytes();
+    bytes.writeUInt32LE(out.length - start, start);
   }
   return out.bytes();
 }
 
-function decode(bytes: Buffer, into: Map<string, { stamp: FileStamp; record: TextRecord }>): void {
+/** Fills `into` and returns the buffer the records view. */
+function decode(file: Buffer, into: Map<string, Entry>): Buffer {
+  // Views of the hashes need the buffer 4-byte aligned in memory.
+  const bytes = file.byteOffset % 4 === 0 ? file : Buffer.alloc(file.length, file);
   let offset = 0;
+  const need = (length: number): void => {
+    if (offset + length > bytes.length) throw new RangeError('truncated');
+  };
   const u32 = (): number => {
+    need(4);
     const value = bytes.readUInt32LE(offset);
     offset += 4;
     return value;
   };
   const f64 = (): number => {
+    need(8);
     const value = bytes.readDoubleLE(offset);
     offset += 8;
     return value;
   };
   const text = (): string => {
     const length = u32();
-    if (offset + length > bytes.length) throw new RangeError('truncated');
+    need(length);
     const value = bytes.toString('utf8', offset, offset + length);
-    offset += length;
+    offset += (length + 3) & ~3;
     return value;
   };
   const hashes = (): Uint32Array | undefined => {
     const count = u32();
     if (count === 0xffffffff) return undefined;
-    if (offset + count * 4 > bytes.length) throw new RangeError('truncated');
-    const values = new Uint32Array(count);
-    new Uint8Array(values.buffer).set(bytes.subarray(offset, offset + count * 4));
+    need(count * 4);
+    const values = new Uint32Array(bytes.buffer, bytes.byteOffset + offset, count);
     offset += count * 4;
     return values;
   };
   if (u32() !== MAGIC || u32() !== FORMAT) throw new Error('not a text index');
   const count = u32();
   for (let index = 0; index < count; index += 1) {
+    const start = offset;
+    const length = u32();
+    if (length < 4 || length % 4 !== 0) throw new Error('bad entry length');
     const absPath = text();
     const stamp = { size: f64(), mtimeMs: f64(), ino: f64() };
     const flags = u32();
@@ -209,7 +263,9 @@ function decode(bytes: Buffer, into: Map<string, { stamp: FileStamp; record: Tex
     const definitions = hashes();
     if (wordHashes) record.hashes = wordHashes;
     if (definitions) record.definitions = definitions;
-    into.set(absPath, { stamp, record });
+    if (offset - start !== length) throw new Error('entry length mismatch');
+    into.set(absPath, { stamp, record, encodedAt: start, encodedLength: length });
   }
   if (offset !== bytes.length) throw new Error('trailing bytes');
+  return bytes;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +52,41 @@ describe('text index cache', () => {
     second.set('/tree/a.py', stamp, record);
     second.save();
     expect(new TextIndexCache(dir, 'salt', '/tree').get('/tree/a.py', stamp)).toEqual(record);
+  });
+
+  it('writes unchanged records back as they were, and leaves the index alone when nothing changed', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'envrace-text-'));
+    const first = new TextIndexCache(dir, 'salt', '/tree');
+    first.set('/tree/a.py', stamp, record);
+    first.set('/tree/b.py', stamp, { ...record, declared: ['other'], hashes: Uint32Array.from([5, 6]) });
+    first.save();
+    const [name] = readdirSync(path.join(dir, 'text'));
+    const file = path.join(dir, 'text', name!);
+
+    // Only a.py served, c.py new: b.py drops out, a.py is copied back, c.py is encoded.
+    const second = new TextIndexCache(dir, 'salt', '/tree');
+    expect(second.get('/tree/a.py', stamp)).toEqual(record);
+    second.set('/tree/c.py', { ...stamp, ino: 7 }, { seed: true, reads: false, declared: [] });
+    second.save();
+    const third = new TextIndexCache(dir, 'salt', '/tree');
+    expect(third.get('/tree/a.py', stamp)).toEqual(record);
+    expect(third.get('/tree/b.py', stamp)).toBeUndefined();
+    expect(third.get('/tree/c.py', { ...stamp, ino: 7 })).toEqual({ seed: true, reads: false, declared: [] });
+
+    // Every file served, or changed too recently to keep: the file on disk is not rewritten.
+    const written = statSync(file).mtimeMs;
+    const before = readFileSync(file);
+    const fourth = new TextIndexCache(dir, 'salt', '/tree');
+    fourth.get('/tree/a.py', stamp);
+    fourth.get('/tree/c.py', { ...stamp, ino: 7 });
+    fourth.save();
+    expect(statSync(file).mtimeMs).toBe(written);
+    const fifth = new TextIndexCache(dir, 'salt', '/tree');
+    fifth.get('/tree/a.py', stamp);
+    expect(fifth.get('/tree/c.py', { ...stamp, mtimeMs: Date.now() })).toBeUndefined();
+    fifth.set('/tree/c.py', { ...stamp, mtimeMs: Date.now() }, record);
+    fifth.save();
+    expect(readFileSync(file).equals(before)).toBe(true);
   });
 
   it('names the deepest directory holding every path', () => {
