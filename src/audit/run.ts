@@ -15,6 +15,7 @@ import type { Skipped } from '../pipeline/outcome.ts';
 import type { DependencyReport, ScanResult } from '../pipeline/scan.ts';
 import { toPosix } from '../util/paths.ts';
 import { resolveCargo } from './cargo.ts';
+import { packageReach } from './reach.ts';
 import { relocateToProject } from './relocate.ts';
 import { ResolverError, type Ecosystem, type Resolution, type ResolvedPackage, type ResolverOptions } from './types.ts';
 
@@ -153,6 +154,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     context: project.extracted,
     declared,
     packageOf: (file) => dependencyPackage.get(file.absPath) ?? projectPackageFor(file),
+    reach: packageReach(resolvedPackages.filter((pkg) => pkg.ecosystem === 'cargo').map((pkg) => pkg.ref)),
   });
   // Other people's code often uses syntax the grammars do not know (`try!` in edition 2015): one line
   // for all of it, not one per file. Files left out entirely are still listed one by one.

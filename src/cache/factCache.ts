@@ -22,6 +22,8 @@ export class FactCache {
   hits = 0;
   misses = 0;
   writes = 0;
+  /** Shard directories known to exist: one mkdir each per run, not one per write. */
+  private readonly shardsMade = new Set<string>();
 
   constructor(
     cacheDir: string,
@@ -69,7 +71,11 @@ export class FactCache {
   set(key: string, facts: FileFacts): void {
     const file = this.pathOf(key);
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
+      const shard = path.dirname(file);
+      if (!this.shardsMade.has(shard)) {
+        mkdirSync(shard, { recursive: true });
+        this.shardsMade.add(shard);
+      }
       writeFileAtomic(file, JSON.stringify(facts));
       this.writes += 1;
     } catch {

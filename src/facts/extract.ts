@@ -3,10 +3,10 @@ import { DEFAULT_CACHE_LIMIT_BYTES, FactCache } from '../cache/factCache.ts';
 import { catalogsFor } from '../catalog/load.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
 import type { DiscoveredFile } from '../discover/files.ts';
-import { extractInWorkers } from '../parallel/pool.ts';
+import { extractInWorkers, poolRunning } from '../parallel/pool.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import type { DeclaredNames } from '../link/declaredNames.ts';
-import type { PackageLocation } from '../prefilter/follow.ts';
+import type { PackageLocation, PackageReach } from '../prefilter/follow.ts';
 import { extractSelected, type SelectionStats } from '../prefilter/select.ts';
 import { textIndexSalt } from '../prefilter/textCache.ts';
 import { createCacheReader, createExtractor, type ExtractOutcome } from './extractOne.ts';
@@ -69,8 +69,9 @@ export async function extractAll(files: readonly DiscoveredFile[], options: Extr
   }
   const missed = misses.map((index) => tasks[index]!);
   let cacheWrites = 0;
-  if (jobs > 1 && missed.length >= MIN_FILES_FOR_WORKERS) {
-    const pooled = await extractInWorkers(missed, { jobs, settings, cacheDir: options.cacheDir, cacheLimitBytes: options.cacheLimitBytes, onDone: () => report() });
+  const poolOptions = { jobs, settings, cacheDir: options.cacheDir, cacheLimitBytes: options.cacheLimitBytes };
+  if (jobs > 1 && missed.length > 0 && (missed.length >= MIN_FILES_FOR_WORKERS || poolRunning(poolOptions))) {
+    const pooled = await extractInWorkers(missed, { ...poolOptions, onDone: () => report() });
     pooled.outcomes.forEach((outcome, position) => (outcomes[misses[position]!] = outcome));
     cacheWrites = pooled.cacheWrites;
   } else {
@@ -103,6 +104,8 @@ export interface FileSelectionOptions extends ExtractionOptions {
   declared: DeclaredNames;
   /** The package a file belongs to, as the linkers will see it. */
   packageOf: (file: DiscoveredFile) => PackageLocation;
+  /** Which packages can call into which, when known before extraction (an audit's resolved graph). */
+  reach?: PackageReach;
 }
 
 export interface FileSelectionResult extends ExtractionResult {
@@ -122,6 +125,7 @@ export async function extractFiles(files: readonly DiscoveredFile[], options: Fi
     maxFileBytes: options.maxFileBytes,
     declared: options.declared,
     packageOf: options.packageOf,
+    reach: options.reach,
     context: options.context,
     exhaustive: options.exhaustive,
     ...(options.cacheDir !== undefined ? { cache: { dir: options.cacheDir, salt: textIndexSalt(catalogFor) } } : {}),

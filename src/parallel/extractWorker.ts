@@ -13,10 +13,12 @@ const setup = workerData as WorkerSetup;
 const cache = setup.cacheDir ? new FactCache(setup.cacheDir, setup.cacheLimitBytes) : undefined;
 const extract = createExtractor(setup.settings, cache);
 
-parentPort!.on('message', (message: { index: number; task: ExtractTask } | 'stop') => {
-  if (message === 'stop') {
-    parentPort!.postMessage({ stopped: true, writes: cache?.writes ?? 0 });
-    return;
-  }
-  void extract(message.task).then((outcome) => parentPort!.postMessage({ index: message.index, outcome }));
+// One task at a time (the pool sends the next before this one is done), so each reply knows its own cache write.
+let queue: Promise<void> = Promise.resolve();
+parentPort!.on('message', (message: { index: number; task: ExtractTask }) => {
+  queue = queue.then(async () => {
+    const writesBefore = cache?.writes ?? 0;
+    const outcome = await extract(message.task);
+    parentPort!.postMessage({ index: message.index, outcome, wrote: (cache?.writes ?? 0) > writesBefore });
+  });
 });

@@ -24,46 +24,136 @@ export interface PoolResult {
   cacheWrites: number;
 }
 
+/** A worker's answer: the outcome of one task, and whether it wrote a cache entry. */
+interface WorkerReply {
+  index: number;
+  outcome: ExtractOutcome;
+  wrote: boolean;
+}
+
+/** Tasks in flight per worker: the next file is already there when one is done. */
+const IN_FLIGHT = 2;
+
+/**
+ * Worker threads kept between batches: the prefilter extracts in rounds, and starting threads (each
+ * loads the parsers) for every round cost more than some rounds' parsing. Idle workers are unref'd,
+ * so they never keep the process alive.
+ */
+class WorkerPool {
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    readonly key: string,
+    private readonly size: number,
+    private readonly setup: Omit<PoolOptions, 'jobs' | 'onDone'>,
+  ) {}
+
+  async run(tasks: readonly ExtractTask[], onDone?: (done: number, total: number) => void): Promise<PoolResult> {
+    const outcomes = new Array<ExtractOutcome>(tasks.length);
+    let next = 0;
+    let done = 0;
+    let cacheWrites = 0;
+    const workers = this.take(Math.max(1, Math.min(this.size, tasks.length)));
+    try {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve, reject) => {
+              let pending = 0;
+              const feed = (): void => {
+                while (pending < IN_FLIGHT && next < tasks.length) {
+                  const index = next;
+                  next += 1;
+                  pending += 1;
+                  worker.postMessage({ index, task: tasks[index] });
+                }
+                if (pending === 0) finish();
+              };
+              const onMessage = (message: WorkerReply): void => {
+                pending -= 1;
+                outcomes[message.index] = message.outcome;
+                if (message.wrote) cacheWrites += 1;
+                done += 1;
+                onDone?.(done, tasks.length);
+                feed();
+              };
+              const onError = (error: Error): void => {
+                finish();
+                reject(error);
+              };
+              const onExit = (code: number): void => onError(new Error(`extraction worker exited (code ${code})`));
+              const finish = (): void => {
+                worker.off('message', onMessage);
+                worker.off('error', onError);
+                worker.off('exit', onExit);
+                resolve();
+              };
+              worker.on('message', onMessage);
+              worker.on('error', onError);
+              worker.on('exit', onExit);
+              feed();
+            }),
+        ),
+      );
+    } finally {
+      for (const worker of workers) worker.unref();
+    }
+    return { outcomes, cacheWrites };
+  }
+
+  /** `count` workers, started as needed, ref'd while they work. */
+  private take(count: number): Worker[] {
+    while (this.workers.length < count) {
+      const worker = new Worker(workerEntry, { workerData: { settings: this.setup.settings, cacheDir: this.setup.cacheDir, cacheLimitBytes: this.setup.cacheLimitBytes } });
+      // A worker that fails or exits leaves the pool (a running batch also rejects).
+      worker.on('error', () => this.discard(worker));
+      worker.on('exit', () => this.discard(worker));
+      this.workers.push(worker);
+    }
+    const taken = this.workers.slice(0, count);
+    for (const worker of taken) worker.ref();
+    return taken;
+  }
+
+  private discard(worker: Worker): void {
+    const index = this.workers.indexOf(worker);
+    if (index < 0) return;
+    this.workers.splice(index, 1);
+    void worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+let shared: WorkerPool | undefined;
+
+/** Whether a pool for these settings is already running (then even a small batch is worth sending). */
+export function poolRunning(options: Omit<PoolOptions, 'onDone'>): boolean {
+  return shared?.key === poolKey(options);
+}
+
 /**
  * Extracts files on `jobs` worker threads. Results come back in input order whatever the
  * scheduling, so output stays deterministic.
  */
 export async function extractInWorkers(tasks: readonly ExtractTask[], options: PoolOptions): Promise<PoolResult> {
-  const outcomes = new Array<ExtractOutcome>(tasks.length);
-  let next = 0;
-  let done = 0;
-  let cacheWrites = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(options.jobs, tasks.length)) }, () =>
-    new Worker(workerEntry, { workerData: { settings: options.settings, cacheDir: options.cacheDir, cacheLimitBytes: options.cacheLimitBytes } }),
-  );
-  await Promise.all(
-    workers.map(
-      (worker) =>
-        new Promise<void>((resolve, reject) => {
-          const feed = (): void => {
-            if (next < tasks.length) {
-              const index = next;
-              next += 1;
-              worker.postMessage({ index, task: tasks[index] });
-            } else {
-              worker.postMessage('stop');
-            }
-          };
-          worker.on('message', (message: { index: number; outcome: ExtractOutcome } | { stopped: true; writes: number }) => {
-            if ('stopped' in message) {
-              cacheWrites += message.writes;
-              void worker.terminate().then(() => resolve());
-              return;
-            }
-            outcomes[message.index] = message.outcome;
-            done += 1;
-            options.onDone?.(done, tasks.length);
-            feed();
-          });
-          worker.on('error', reject);
-          feed();
-        }),
-    ),
-  );
-  return { outcomes, cacheWrites };
+  const key = poolKey(options);
+  if (shared?.key !== key) {
+    await shared?.close();
+    shared = new WorkerPool(key, options.jobs, options);
+  }
+  return shared.run(tasks, options.onDone);
+}
+
+/** Stops the workers (tests; a CLI run just exits, idle workers do not hold it). */
+export async function closeWorkerPool(): Promise<void> {
+  await shared?.close();
+  shared = undefined;
+}
+
+function poolKey(options: Omit<PoolOptions, 'onDone'>): string {
+  return JSON.stringify([options.jobs, options.settings, options.cacheDir ?? null, options.cacheLimitBytes ?? null]);
 }

@@ -18,7 +18,18 @@ export interface TextSpec {
   defines?: boolean;
   /** The file must sit under this directory (relative imports reach only within their package). */
   under?: string;
+  /** Rust: the file's crate must reach this package along Cargo dependencies (it may call into it). */
+  reaches?: string;
+  /** Rust: the file's crate must be reached from this package (it may define what that package calls). */
+  reachedFrom?: string;
 }
+
+/**
+ * Whether code of one package can call into another: Rust paths and methods resolve only along
+ * Cargo dependencies (see src/languages/rust/link.ts). Known when the package graph is resolved
+ * before extraction (an audit); without it, no call is ruled out.
+ */
+export type PackageReach = (fromPackageId: string, toPackageId: string) => boolean;
 
 export interface FollowSpecs {
   /** A file matching any of these may hold a function on a path that matters. */
@@ -113,7 +124,10 @@ function callsOf(fn: FunctionFact): CalleeRef[] {
  * counts); otherwise only through its type's name.
  */
 export class NameFollower {
-  constructor(private readonly declared: DeclaredNames) {}
+  constructor(
+    private readonly declared: DeclaredNames,
+    private readonly reach: PackageReach = () => true,
+  ) {}
 
   private readonly linkable = new WeakMap<FunctionFact, boolean>();
 
@@ -136,6 +150,7 @@ export class NameFollower {
   /** The call may be linked to `g` (over-approximates the linkers). */
   private mayCall(callee: CalleeRef, caller: FunctionView, g: FunctionView): boolean {
     if (callee.local !== undefined) return caller.file === g.file && callee.local === g.fn.key;
+    if (g.file.facts.language === 'rust' && !this.reach(caller.file.packageId, g.file.packageId)) return false;
     const container = g.fn.container;
     // A call on a receiver is a method call; module-qualified calls (`os.path.join`) carry no receiver.
     if (container === undefined) {
@@ -180,6 +195,11 @@ export class NameFollower {
 
   /** Text specs that every file able to call `g` satisfies. */
   private callerSpecs(g: FunctionView, aliases: readonly string[]): TextSpec[] {
+    const specs = this.untaggedCallerSpecs(g, aliases);
+    return g.file.facts.language === 'rust' ? specs.map((spec) => ({ ...spec, reaches: g.file.packageId })) : specs;
+  }
+
+  private untaggedCallerSpecs(g: FunctionView, aliases: readonly string[]): TextSpec[] {
     const language = g.file.facts.language;
     const specs: TextSpec[] = [];
     const { name, container } = g.fn;
@@ -215,6 +235,11 @@ export class NameFollower {
 
   /** Text specs for files that may define what `callee` links to. */
   private calleeSpecs(callee: CalleeRef, language: Language, file: ParsedFile): TextSpec[] {
+    const specs = this.untaggedCalleeSpecs(callee, language, file);
+    return language === 'rust' ? specs.map((spec) => ({ ...spec, reachedFrom: file.packageId })) : specs;
+  }
+
+  private untaggedCalleeSpecs(callee: CalleeRef, language: Language, file: ParsedFile): TextSpec[] {
     if (callee.local !== undefined || callee.name.startsWith('<')) return [];
     const name = callee.name;
     const defining = (words: string[] = [], stem?: string): TextSpec => ({ language, words: [name, ...words], defines: true, ...(stem !== undefined ? { stem } : {}) });

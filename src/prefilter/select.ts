@@ -5,7 +5,7 @@ import type { ExtractedFile, ExtractionResult } from '../facts/extract.ts';
 import type { Language } from '../facts/types.ts';
 import type { DeclaredNames } from '../link/declaredNames.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
-import { fileStem, NameFollower, type PackageLocation, type ParsedFile, type TextSpec } from './follow.ts';
+import { fileStem, NameFollower, type PackageLocation, type PackageReach, type ParsedFile, type TextSpec } from './follow.ts';
 import { definitionMatcher, READER_KINDS, seedSpecs } from './tokens.ts';
 import { commonDirectory, TextIndexCache, type FileStamp, type TextRecord } from './textCache.ts';
 import { scanWords, WordSetMatcher } from './wordIndex.ts';
@@ -25,8 +25,8 @@ export interface SelectionStats {
 
 /**
  * Following names costs time in proportion to the facts gathered so far, every round; once the files
- * parsed pass this share of the tree, parsing the rest is cheaper than deciding file by file (a big
- * tree where by-name links connect most writers to most callers).
+ * it pulled in (seeds aside) pass this share of the other files, parsing the rest is cheaper than
+ * deciding file by file (a big tree where by-name links connect most writers to most callers).
  */
 const FOLLOW_BUDGET = 0.25;
 /** In a small tree following names is cheap whatever it finds. */
@@ -69,6 +69,8 @@ export interface SelectionInput {
   exhaustive?: boolean;
   /** Where the text pass keeps its records between runs; `salt` names everything they depend on besides the files. */
   cache?: { dir: string; salt: string };
+  /** Which packages can call into which, when the package graph is known up front (an audit). */
+  reach?: PackageReach;
 }
 
 /**
@@ -147,8 +149,10 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     skipped.push(...result.skipped);
   };
   absorb(await input.extract(seeds));
+  const seedsParsed = extracted.length;
 
-  const follower = new NameFollower(input.declared);
+  const reach = input.reach ?? (() => true);
+  const follower = new NameFollower(input.declared, reach);
   const asParsed = ({ file, facts }: ExtractedFile): ParsedFile => {
     const pkg = input.packageOf(file);
     return { absPath: file.absPath, facts, packageId: pkg.id, packageRoot: pkg.root };
@@ -158,7 +162,7 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   let rounds = 0;
   let parsedTheRest = false;
   while (remaining.length > 0) {
-    if (files.length >= MIN_FILES_FOR_BUDGET && extracted.length > FOLLOW_BUDGET * files.length) {
+    if (files.length >= MIN_FILES_FOR_BUDGET && extracted.length - seedsParsed > FOLLOW_BUDGET * (files.length - seeds.length)) {
       absorb(await input.extract(remaining.map((entry) => entry.file)));
       parsedTheRest = true;
       break;
@@ -175,7 +179,11 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     for (const entry of remaining) {
       const { language, absPath } = entry.file;
       const accept = (spec: TextSpec): boolean =>
-        spec.language === language && (spec.stem === undefined || spec.stem === fileStem(absPath)) && (spec.under === undefined || absPath.startsWith(spec.under));
+        spec.language === language &&
+        (spec.stem === undefined || spec.stem === fileStem(absPath)) &&
+        (spec.under === undefined || absPath.startsWith(spec.under)) &&
+        (spec.reaches === undefined || reach(input.packageOf(entry.file).id, spec.reaches)) &&
+        (spec.reachedFrom === undefined || reach(spec.reachedFrom, input.packageOf(entry.file).id));
       const { words, definitions } = entry;
       const needed =
         direct.matches(words, definitions, accept) ||

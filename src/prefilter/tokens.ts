@@ -33,7 +33,8 @@ const ROOT_MUST_BE_NAMED: Partial<Record<Language, (root: string) => boolean>> =
  * Word sets, one of which every file able to produce a seed event of this catalog contains: the
  * API's identifying segment (`set_var`, `Thread`, `Runtime` for `Runtime::new`) and, for a
  * qualified name, the module it comes from (`os` for `os.putenv`, `threading` for
- * `threading.Thread`), which the call or the import that brings the name in must mention.
+ * `threading.Thread`), which the call or the import that brings the name in must mention. A
+ * generic last segment is required too (`Runtime new`, `thread spawn`): the call names it.
  */
 export function seedSpecs(catalog: Catalog, kinds: ReadonlySet<CatalogKind> = SEED_KINDS): string[][] {
   const specs = new Map<string, string[]>();
@@ -51,6 +52,8 @@ export function seedSpecs(catalog: Catalog, kinds: ReadonlySet<CatalogKind> = SE
       const root = segments[0]!;
       const named = ROOT_MUST_BE_NAMED[catalog.ecosystem];
       const words = index > 0 && IDENTIFIER.test(root) && named?.(root) ? [root, token] : [token];
+      // The generic segment itself is still named by every call of the API (`spawn` of `thread::spawn`).
+      if (index !== segments.length - 1 && IDENTIFIER.test(last) && !words.includes(last)) words.push(last);
       specs.set(words.join(' '), words);
     }
   }

@@ -8,6 +8,9 @@ import type { Language } from '../facts/types.ts';
  * it gets parsed, it never gets missed.
  */
 
+/** Changes whenever what `scanWords` records for the same bytes changes: cached records of another revision are not used. */
+export const SCANNER_REVISION = 2;
+
 const OTHER = 0;
 const DIGIT = 1;
 const LETTER = 2;
@@ -67,6 +70,19 @@ function javascriptMethods(bytes: Buffer): string[] {
   return names;
 }
 
+/**
+ * Comments that start a line (after indentation): `//`, `///` doc examples and `/* ... *\/` blocks,
+ * Python's `#` (a C `#` line is a directive). Only those: a `//` after code on a line may sit
+ * inside a string. Skipping them keeps the API names of doc examples from making seeds.
+ */
+const COMMENTS: Record<Language, { line0: number; line1: number; block: boolean }> = {
+  rust: { line0: 0x2f, line1: 0x2f, block: true },
+  c: { line0: 0x2f, line1: 0x2f, block: true },
+  javascript: { line0: 0x2f, line1: 0x2f, block: true },
+  python: { line0: 0x23, line1: 0, block: false },
+};
+const BLOCK_END = Buffer.from('*/');
+
 /** Open-addressing table reused across files: a file's distinct hashes without allocating a Set per file. */
 const TABLE_BITS = 17;
 const TABLE_SIZE = 1 << TABLE_BITS;
@@ -82,6 +98,7 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
     generation = 1;
   }
   const declaration = DECLARATION[language];
+  const comments = COMMENTS[language];
   const declared: string[] = [];
   const definitions: number[] = [];
   let count = 0;
@@ -97,6 +114,16 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
     const byte = bytes[i]!;
     const kind = BYTE_CLASS[byte]!;
     if (kind === OTHER) {
+      if (atLineStart && byte === comments.line0 && (comments.line1 === 0 || bytes[i + 1] === comments.line1)) {
+        // A comment line (doc examples full of API names): no fact comes from it.
+        while (i < length && bytes[i] !== 0x0a) i += 1;
+        continue;
+      }
+      if (atLineStart && comments.block && byte === 0x2f && bytes[i + 1] === 0x2a) {
+        const end = bytes.indexOf(BLOCK_END, i + 2);
+        i = end < 0 ? length : end + 2;
+        continue;
+      }
       if (byte === 0x0a) {
         atLineStart = true;
         lineIndented = false;
@@ -164,6 +191,8 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
   private readonly seen: Uint32Array;
   private readonly stamps: Uint32Array;
   private stamp = 0;
+  /** A bit per low 16 bits of the sets' word hashes: most of a file's words fail this test before any map lookup. */
+  private readonly filter = new Uint32Array(1 << 11);
 
   constructor(
     private readonly sets: readonly T[],
@@ -175,6 +204,7 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
         const list = this.setsByWord.get(hash);
         if (list) list.push(index);
         else this.setsByWord.set(hash, [index]);
+        this.filter[(hash & 0xffff) >>> 5]! |= 1 << (hash & 31);
       }
     });
     this.seen = new Uint32Array(sets.length);
@@ -199,7 +229,9 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
       this.stamp = 1;
     }
     let defined: Set<number> | undefined;
+    const filter = this.filter;
     for (const hash of words) {
+      if ((filter[(hash & 0xffff) >>> 5]! & (1 << (hash & 31))) === 0) continue;
       const candidates = this.setsByWord.get(hash);
       if (!candidates) continue;
       for (const index of candidates) {

@@ -140,7 +140,7 @@ class TreeCopier {
   }
 
   private make(cursor: TreeCursor, offset: number): RustNode {
-    return new RustNode(this.nextId++, cursor.nodeType, cursor.startIndex + offset, cursor.endIndex + offset, this.file);
+    return new RustNode(this.nextId++, nodeTypeOf(cursor), cursor.startIndex + offset, cursor.endIndex + offset, this.file);
   }
 
   /** Copies the children of the cursor's node under `parent`; `offset` maps re-parsed text back into the file. */
@@ -148,7 +148,7 @@ class TreeCopier {
     if (!cursor.gotoFirstChild()) return;
     do {
       const named = cursor.nodeIsNamed;
-      const field = cursor.currentFieldName ?? undefined;
+      const field = fieldNameOf(cursor);
       if (!named && field === undefined) continue;
       const node = this.make(cursor, offset);
       parent.adopt(node, named, field);
@@ -180,6 +180,24 @@ class TreeCopier {
  */
 function isOpaqueInitializer(parent: RustNode, field: string | undefined, node: RustNode): boolean {
   return field === 'value' && (parent.type === 'static_item' || parent.type === 'const_item') && node.type !== 'string_literal' && node.type !== 'raw_string_literal';
+}
+
+/**
+ * Node type and field names by their numeric ids, read as strings once per id: the string getters
+ * allocate a new string on every call, the id getters do not.
+ */
+const NODE_TYPES: string[] = [];
+const FIELD_NAMES: Array<string | undefined> = [];
+
+function nodeTypeOf(cursor: TreeCursor): string {
+  const id = cursor.nodeTypeId;
+  return (NODE_TYPES[id] ??= cursor.nodeType);
+}
+
+function fieldNameOf(cursor: TreeCursor): string | undefined {
+  const id = cursor.currentFieldId;
+  if (id === 0) return undefined;
+  return (FIELD_NAMES[id] ??= cursor.currentFieldName ?? undefined);
 }
 
 function gotoNamedChild(cursor: TreeCursor, type: string): boolean {

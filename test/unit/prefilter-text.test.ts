@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { packageReach } from '../../src/audit/reach.ts';
+import type { Catalog } from '../../src/catalog/types.ts';
+import type { PackageRef } from '../../src/languages/types.ts';
+import { seedSpecs } from '../../src/prefilter/tokens.ts';
+import { hashWord, scanWords, WordSetMatcher } from '../../src/prefilter/wordIndex.ts';
+
+const mentions = (source: string, language: Parameters<typeof scanWords>[1], word: string): boolean =>
+  scanWords(Buffer.from(source), language).hashes.includes(hashWord(word));
+
+describe('text pass words', () => {
+  it('leaves out comment lines, whose doc examples name APIs no fact comes from', () => {
+    const rust = ['/// let rt = tokio::runtime::Runtime::new();', '//! std::env::set_var("A", "1");', '/* thread::spawn', '   more */', 'fn main() { run(); }'].join('\n');
+    expect(mentions(rust, 'rust', 'set_var')).toBe(false);
+    expect(mentions(rust, 'rust', 'Runtime')).toBe(false);
+    expect(mentions(rust, 'rust', 'spawn')).toBe(false);
+    expect(mentions(rust, 'rust', 'run')).toBe(true);
+    expect(mentions('    # os.putenv("A", "1")\nos.unsetenv("B")\n', 'python', 'putenv')).toBe(false);
+    expect(mentions('    # os.putenv("A", "1")\nos.unsetenv("B")\n', 'python', 'unsetenv')).toBe(true);
+  });
+
+  it('keeps words after a `//` that is not at the start of its line (it may sit in a string)', () => {
+    expect(mentions('let url = "http://x"; std::env::set_var("A", url);\n', 'rust', 'set_var')).toBe(true);
+    expect(mentions('x = 1  # note\nfetch_thing()  # os.putenv\n', 'python', 'fetch_thing')).toBe(true);
+    // A C `#` line is a directive, not a comment.
+    expect(mentions('#define set setenv\n', 'c', 'setenv')).toBe(true);
+  });
+
+  it('matches word sets through the prefilter bits without losing a set', () => {
+    const matcher = new WordSetMatcher([{ words: ['thread', 'spawn'] }, { words: ['set_var'] }]);
+    expect(matcher.matches(scanWords(Buffer.from('use std::thread; fn f() { thread::spawn(g); }'), 'rust').hashes)).toBe(true);
+    expect(matcher.matches(scanWords(Buffer.from('use std::thread; fn f() { thread::sleep(d); }'), 'rust').hashes)).toBe(false);
+    expect(matcher.matches(scanWords(Buffer.from('fn f() { env::set_var(a, b) }'), 'rust').hashes)).toBe(true);
+  });
+});
+
+describe('seed word sets', () => {
+  const catalog = (names: string[]): Catalog => ({ ecosystem: 'rust', entries: names.map((name, index) => ({ id: `api${index}`, kind: 'spawn', names: [name] })) }) as unknown as Catalog;
+
+  it('keep a generic last segment next to the one that identifies the API', () => {
+    expect(seedSpecs(catalog(['std::thread::spawn']))).toEqual([['thread', 'spawn']]);
+    expect(seedSpecs(catalog(['tokio::spawn']))).toEqual([['tokio', 'spawn']]);
+    expect(seedSpecs(catalog(['tokio::runtime::Runtime::new']))).toEqual([['tokio', 'Runtime', 'new']]);
+    expect(seedSpecs(catalog(['tokio::task::spawn_blocking']))).toEqual([['tokio', 'spawn_blocking']]);
+  });
+});
+
+describe('package reach', () => {
+  const pkg = (id: string, deps: string[]): PackageRef => ({ id, name: id, root: `/${id}`, deps: Object.fromEntries(deps.map((dep) => [dep, dep])), inProject: false });
+
+  it('follows dependencies transitively, and rules nothing out for packages outside the graph', () => {
+    const reach = packageReach([pkg('app', ['reqwest']), pkg('reqwest', ['native_tls']), pkg('native_tls', ['openssl_probe']), pkg('openssl_probe', []), pkg('tokio', [])]);
+    expect(reach('app', 'openssl_probe')).toBe(true);
+    expect(reach('app', 'app')).toBe(true);
+    expect(reach('openssl_probe', 'app')).toBe(false);
+    expect(reach('tokio', 'native_tls')).toBe(false);
+    expect(reach('elsewhere', 'tokio')).toBe(true);
+    expect(reach('tokio', 'elsewhere')).toBe(true);
+  });
+});
