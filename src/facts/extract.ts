@@ -3,7 +3,7 @@ import { DEFAULT_CACHE_LIMIT_BYTES, FactCache } from '../cache/factCache.ts';
 import { catalogsFor } from '../catalog/load.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
 import type { DiscoveredFile } from '../discover/files.ts';
-import { extractInWorkers, poolRunning } from '../parallel/pool.ts';
+import { closeWorkerPool, extractInWorkers, poolRunning } from '../parallel/pool.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import type { DeclaredNames } from '../link/declaredNames.ts';
 import type { PackageLocation, PackageReach } from '../prefilter/follow.ts';
@@ -120,7 +120,7 @@ export interface FileSelectionResult extends ExtractionResult {
 export async function extractFiles(files: readonly DiscoveredFile[], options: FileSelectionOptions): Promise<FileSelectionResult> {
   let fromCache = 0;
   const catalogFor = catalogsFor(options.extraCatalog);
-  const result = await extractSelected(files, {
+  const selecting = extractSelected(files, {
     catalogFor,
     maxFileBytes: options.maxFileBytes,
     declared: options.declared,
@@ -135,5 +135,12 @@ export async function extractFiles(files: readonly DiscoveredFile[], options: Fi
       return extracted;
     },
   });
+  let result: Awaited<typeof selecting>;
+  try {
+    result = await selecting;
+  } finally {
+    // The workers served the rounds of this selection; their heaps should not outlive it into linking.
+    await closeWorkerPool();
+  }
   return { extracted: result.extracted, skipped: result.skipped, fromCache, selection: options.exhaustive ? undefined : result.stats };
 }

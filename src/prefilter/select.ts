@@ -25,8 +25,9 @@ export interface SelectionStats {
 
 /**
  * Following names costs time in proportion to the facts gathered so far, every round; once the files
- * it pulled in (seeds aside) pass this share of the other files, parsing the rest is cheaper than
- * deciding file by file (a big tree where by-name links connect most writers to most callers).
+ * parsed pass this share of the tree, parsing the rest is cheaper than deciding file by file (a big
+ * tree where by-name links connect most writers to most callers, or where a third of the files use
+ * a runtime API, as in a node_modules).
  */
 const FOLLOW_BUDGET = 0.25;
 /** In a small tree following names is cheap whatever it finds. */
@@ -149,7 +150,6 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     skipped.push(...result.skipped);
   };
   absorb(await input.extract(seeds));
-  const seedsParsed = extracted.length;
 
   const reach = input.reach ?? (() => true);
   const follower = new NameFollower(input.declared, reach);
@@ -162,7 +162,7 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   let rounds = 0;
   let parsedTheRest = false;
   while (remaining.length > 0) {
-    if (files.length >= MIN_FILES_FOR_BUDGET && extracted.length - seedsParsed > FOLLOW_BUDGET * (files.length - seeds.length)) {
+    if (files.length >= MIN_FILES_FOR_BUDGET && extracted.length > FOLLOW_BUDGET * files.length) {
       absorb(await input.extract(remaining.map((entry) => entry.file)));
       parsedTheRest = true;
       break;

@@ -38,12 +38,10 @@ const FORMAT = 2;
  */
 const SETTLED_MS = 2000;
 
-interface Entry {
+/** A record made in this run, to be encoded. */
+interface NewEntry {
   stamp: FileStamp;
   record: TextRecord;
-  /** Where the entry's bytes lie in the index it was read from: an unchanged file is written back by copying them. */
-  encodedAt?: number;
-  encodedLength?: number;
 }
 
 /**
@@ -53,26 +51,29 @@ interface Entry {
  * that does not parse is ignored (and replaced). It holds only the files of the last run, so it
  * never grows past one tree's index.
  *
- * Reading it costs no copy of the hashes (records view the file's bytes), and writing it back copies
- * the entries of unchanged files as they were: a run after one edit re-encodes one entry.
+ * Loading it only maps paths to where their entries lie; a record is read when its file's stamp
+ * matches, as views of the file's bytes (no copy of the hashes). Writing it back copies the entries
+ * of unchanged files as they were: a run after one edit re-encodes one entry.
  */
 export class TextIndexCache {
-  private readonly previous = new Map<string, Entry>();
-  private readonly current = new Map<string, Entry>();
+  /** Path → offset of its entry in `source`. */
+  private readonly previous = new Map<string, number>();
+  /** This run's files: an offset into `source` (unchanged), or a record to encode. */
+  private readonly current = new Map<string, number | NewEntry>();
   /** A settled file was read again, or a file of the last run was not seen: the index on disk is stale. */
   private changed = false;
   /** Files of the last run this run has seen (served, or changed too recently to keep). */
   private previousSeen = 0;
   private readonly startedMs = Date.now();
   private readonly file: string;
-  /** The index as read, which unchanged entries are copied from. */
-  private source: Buffer | undefined;
+  /** The index as read. */
+  private source: Buffer = Buffer.alloc(0);
 
   constructor(cacheDir: string, salt: string, treeRoot: string) {
     const key = createHash('sha256').update(salt).update('\0').update(treeRoot).digest('hex').slice(0, 40);
     this.file = path.join(cacheDir, 'text', `${key}.bin`);
     try {
-      this.source = decode(readFileSync(this.file), this.previous);
+      this.source = mapEntries(readFileSync(this.file), this.previous);
     } catch {
       // Missing, truncated or foreign: start empty, and the next write replaces it.
       this.previous.clear();
@@ -81,11 +82,13 @@ export class TextIndexCache {
   }
 
   get(absPath: string, stamp: FileStamp): TextRecord | undefined {
-    const known = this.previous.get(absPath);
-    if (!known || known.stamp.size !== stamp.size || known.stamp.mtimeMs !== stamp.mtimeMs || known.stamp.ino !== stamp.ino) return undefined;
-    this.current.set(absPath, known);
+    const offset = this.previous.get(absPath);
+    if (offset === undefined) return undefined;
+    const record = readRecord(this.source, offset, stamp);
+    if (!record) return undefined;
+    this.current.set(absPath, offset);
     this.previousSeen += 1;
-    return known.record;
+    return record;
   }
 
   set(absPath: string, stamp: FileStamp, record: TextRecord): void {
@@ -187,16 +190,17 @@ class Writer {
  * Layout, every field 4-byte aligned: magic, format, count; then per file its byte length, path,
  * size, mtime, inode, flags, declared names, word hashes, definition hashes.
  */
-function encode(entries: ReadonlyMap<string, Entry>, source: Buffer | undefined): Buffer {
+function encode(entries: ReadonlyMap<string, number | NewEntry>, source: Buffer): Buffer {
   const out = new Writer();
   out.u32(MAGIC);
   out.u32(FORMAT);
   out.u32(entries.size);
-  for (const [absPath, { stamp, record, encodedAt, encodedLength }] of entries) {
-    if (source && encodedAt !== undefined && encodedLength !== undefined) {
-      out.raw(source.subarray(encodedAt, encodedAt + encodedLength));
+  for (const [absPath, entry] of entries) {
+    if (typeof entry === 'number') {
+      out.raw(source.subarray(entry, entry + source.readUInt32LE(entry)));
       continue;
     }
+    const { stamp, record } = entry;
     const start = out.length;
     out.u32(0);
     out.text(absPath);
@@ -213,59 +217,66 @@ function encode(entries: ReadonlyMap<string, Entry>, source: Buffer | undefined)
   return out.bytes();
 }
 
-/** Fills `into` and returns the buffer the records view. */
-function decode(file: Buffer, into: Map<string, Entry>): Buffer {
-  // Views of the hashes need the buffer 4-byte aligned in memory.
+const NO_HASHES = 0xffffffff;
+const padded = (length: number): number => (length + 3) & ~3;
+
+/**
+ * Checks the index's structure (every length within its entry) and maps each path to its entry.
+ * Returns the buffer the records will view (4-byte aligned in memory).
+ */
+function mapEntries(file: Buffer, into: Map<string, number>): Buffer {
   const bytes = file.byteOffset % 4 === 0 ? file : Buffer.alloc(file.length, file);
-  let offset = 0;
-  const need = (length: number): void => {
-    if (offset + length > bytes.length) throw new RangeError('truncated');
+  const fail = (): never => {
+    throw new Error('not a text index');
   };
-  const u32 = (): number => {
-    need(4);
-    const value = bytes.readUInt32LE(offset);
-    offset += 4;
-    return value;
-  };
-  const f64 = (): number => {
-    need(8);
-    const value = bytes.readDoubleLE(offset);
-    offset += 8;
-    return value;
-  };
-  const text = (): string => {
-    const length = u32();
-    need(length);
-    const value = bytes.toString('utf8', offset, offset + length);
-    offset += (length + 3) & ~3;
-    return value;
-  };
+  if (bytes.length < 12 || bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(4) !== FORMAT) fail();
+  const count = bytes.readUInt32LE(8);
+  let offset = 12;
+  for (let index = 0; index < count; index += 1) {
+    if (offset + 8 > bytes.length) fail();
+    const length = bytes.readUInt32LE(offset);
+    const end = offset + length;
+    if (length % 4 !== 0 || end > bytes.length) fail();
+    const pathLength = bytes.readUInt32LE(offset + 4);
+    let cursor = offset + 8 + padded(pathLength) + 28;
+    if (cursor + 4 > end) fail();
+    cursor += 4 + padded(bytes.readUInt32LE(cursor));
+    for (let list = 0; list < 2; list += 1) {
+      if (cursor + 4 > end) fail();
+      const hashCount = bytes.readUInt32LE(cursor);
+      cursor += 4 + (hashCount === NO_HASHES ? 0 : hashCount * 4);
+    }
+    if (cursor !== end) fail();
+    into.set(bytes.toString('utf8', offset + 8, offset + 8 + pathLength), offset);
+    offset = end;
+  }
+  if (offset !== bytes.length) fail();
+  return bytes;
+}
+
+const NO_NAMES: string[] = [];
+
+/** The record of the entry at `offset` if it was made for this stat stamp (the structure was checked by `mapEntries`). */
+function readRecord(bytes: Buffer, offset: number, stamp: FileStamp): TextRecord | undefined {
+  let cursor = offset + 8 + padded(bytes.readUInt32LE(offset + 4));
+  if (bytes.readDoubleLE(cursor) !== stamp.size || bytes.readDoubleLE(cursor + 8) !== stamp.mtimeMs || bytes.readDoubleLE(cursor + 16) !== stamp.ino) return undefined;
+  const flags = bytes.readUInt32LE(cursor + 24);
+  const declaredLength = bytes.readUInt32LE(cursor + 28);
+  cursor += 32;
+  const declared = declaredLength === 0 ? NO_NAMES : bytes.toString('utf8', cursor, cursor + declaredLength).split('\n');
+  cursor += padded(declaredLength);
+  const record: TextRecord = { seed: (flags & 1) !== 0, reads: (flags & 2) !== 0, declared };
   const hashes = (): Uint32Array | undefined => {
-    const count = u32();
-    if (count === 0xffffffff) return undefined;
-    need(count * 4);
-    const values = new Uint32Array(bytes.buffer, bytes.byteOffset + offset, count);
-    offset += count * 4;
+    const count = bytes.readUInt32LE(cursor);
+    cursor += 4;
+    if (count === NO_HASHES) return undefined;
+    const values = new Uint32Array(bytes.buffer, bytes.byteOffset + cursor, count);
+    cursor += count * 4;
     return values;
   };
-  if (u32() !== MAGIC || u32() !== FORMAT) throw new Error('not a text index');
-  const count = u32();
-  for (let index = 0; index < count; index += 1) {
-    const start = offset;
-    const length = u32();
-    if (length < 4 || length % 4 !== 0) throw new Error('bad entry length');
-    const absPath = text();
-    const stamp = { size: f64(), mtimeMs: f64(), ino: f64() };
-    const flags = u32();
-    const declaredText = text();
-    const record: TextRecord = { seed: (flags & 1) !== 0, reads: (flags & 2) !== 0, declared: declaredText === '' ? [] : declaredText.split('\n') };
-    const wordHashes = hashes();
-    const definitions = hashes();
-    if (wordHashes) record.hashes = wordHashes;
-    if (definitions) record.definitions = definitions;
-    if (offset - start !== length) throw new Error('entry length mismatch');
-    into.set(absPath, { stamp, record, encodedAt: start, encodedLength: length });
-  }
-  if (offset !== bytes.length) throw new Error('trailing bytes');
-  return bytes;
+  const words = hashes();
+  const definitions = hashes();
+  if (words) record.hashes = words;
+  if (definitions) record.definitions = definitions;
+  return record;
 }
