@@ -391,13 +391,16 @@ export class NameFollower {
       callersByWord,
       aliases,
     );
-    const reading = new Set<FunctionView>(region);
-    const readingQueue = [...region];
+    // A finding's reader is searched from the function holding the spawn (after it) and from the
+    // thread's body (src/analyze/threads.ts), never from the region's other functions.
+    const reading = new Set<FunctionView>();
+    const readingQueue: FunctionView[] = [];
     const addReading = (view: FunctionView): void => {
       if (reading.has(view)) return;
       reading.add(view);
       readingQueue.push(view);
     };
+    for (const view of region) if (view.fn.events.some((event) => event.kind === 'spawn')) addReading(view);
     for (const view of region) {
       for (const event of view.fn.events) {
         if ((event.kind !== 'spawn' && event.kind !== 'defer') || !event.body) continue;
