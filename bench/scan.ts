@@ -99,6 +99,8 @@ if (selected('precommit')) {
   // The cold run fills the fact cache that the warm runs then read.
   bench(tree, 'scan, cold cache', 1, () => measure('node', [cli, 'scan', '--fail-on', 'none', '-f', 'json', '-o', '/dev/null'], project, env));
   bench(tree, 'scan, warm cache', 1, () => measure('node', [cli, 'scan', '--fail-on', 'none', '-f', 'json', '-o', '/dev/null'], project, env));
+  // What any Node program pays before its first line here (NODE_EXTRA_CA_CERTS, if set, is read at startup).
+  bench(tree, 'node -e 0 (reference)', runs, () => measure('node', ['-e', '0'], project, env));
   // The hook's entry (.pre-commit-hooks.yaml) with the edited file, from the project root, as pre-commit runs it.
   const hook = (file: string, quiet = true): string[] => [cli, 'scan', ...(quiet ? ['--quiet'] : []), '--format', 'text', '--only', file];
   const edited = (index: number): string => generated.ordinary[index % generated.ordinary.length]!;

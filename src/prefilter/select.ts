@@ -30,6 +30,14 @@ export interface SelectionStats {
  * a runtime API, as in a node_modules).
  */
 const FOLLOW_BUDGET = 0.25;
+/**
+ * A round that would more than quadruple the files parsed, past a tenth of the tree, is a closure
+ * spreading through by-name links: the next round would cost more than parsing the rest (the Python
+ * library: 581 seeds, then 2,021 files, then 4,349; the Cargo audit's largest round: 90 then 157).
+ * Only speed depends on this: parsing more never changes findings.
+ */
+const EXPLODING_GROWTH = 3;
+const EXPLODING_SHARE = 0.1;
 /** In a small tree following names is cheap whatever it finds. */
 const MIN_FILES_FOR_BUDGET = 1000;
 
@@ -194,6 +202,11 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     }
     remaining = still;
     if (batch.length === 0) break;
+    if (files.length >= MIN_FILES_FOR_BUDGET && batch.length > EXPLODING_GROWTH * extracted.length && extracted.length + batch.length > EXPLODING_SHARE * files.length) {
+      absorb(await input.extract([...batch, ...remaining.map((entry) => entry.file)]));
+      parsedTheRest = true;
+      break;
+    }
     absorb(await input.extract(batch));
   }
   const order = new Map(files.map((file, index) => [file, index]));
