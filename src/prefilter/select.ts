@@ -19,7 +19,7 @@ export interface SelectionStats {
   parsed: number;
   /** Rounds of following names until nothing new turned up. */
   rounds: number;
-  /** Following names was abandoned for parsing the rest (see `FOLLOW_BUDGET`). */
+  /** Following names was abandoned for parsing the rest (see `FOLLOW_BUDGET` and `EXPLODING_GROWTH`). */
   parsedTheRest: boolean;
 }
 
