@@ -120,27 +120,25 @@ export interface FileSelectionResult extends ExtractionResult {
 export async function extractFiles(files: readonly DiscoveredFile[], options: FileSelectionOptions): Promise<FileSelectionResult> {
   let fromCache = 0;
   const catalogFor = catalogsFor(options.extraCatalog);
-  const selecting = extractSelected(files, {
-    catalogFor,
-    maxFileBytes: options.maxFileBytes,
-    declared: options.declared,
-    packageOf: options.packageOf,
-    reach: options.reach,
-    context: options.context,
-    exhaustive: options.exhaustive,
-    ...(options.cacheDir !== undefined ? { cache: { dir: options.cacheDir, salt: textIndexSalt(catalogFor) } } : {}),
-    extract: async (batch) => {
-      const extracted = await extractAll(batch, options);
-      fromCache += extracted.fromCache ?? 0;
-      return extracted;
-    },
-  });
-  let result: Awaited<typeof selecting>;
   try {
-    result = await selecting;
+    const result = await extractSelected(files, {
+      catalogFor,
+      maxFileBytes: options.maxFileBytes,
+      declared: options.declared,
+      packageOf: options.packageOf,
+      reach: options.reach,
+      context: options.context,
+      exhaustive: options.exhaustive,
+      ...(options.cacheDir !== undefined ? { cache: { dir: options.cacheDir, salt: textIndexSalt(catalogFor) } } : {}),
+      extract: async (batch) => {
+        const extracted = await extractAll(batch, options);
+        fromCache += extracted.fromCache ?? 0;
+        return extracted;
+      },
+    });
+    return { extracted: result.extracted, skipped: result.skipped, fromCache, selection: options.exhaustive ? undefined : result.stats };
   } finally {
     // The workers served the rounds of this selection; their heaps should not outlive it into linking.
     await closeWorkerPool();
   }
-  return { extracted: result.extracted, skipped: result.skipped, fromCache, selection: options.exhaustive ? undefined : result.stats };
 }
