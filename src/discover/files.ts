@@ -73,9 +73,8 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
     return relative === '' ? toPosix(path.basename(absPath)) : relative;
   };
 
-  /** `knownReal`: the file's real path when the walk already knows it (a plain file in a resolved directory). */
-  const addFile = (absPath: string, explicit: boolean, knownReal?: string): void => {
-    const language = languageForPath(absPath);
+  /** `knownReal` and `language`: what the walk already knows of the file (its real path in a resolved directory, its language). */
+  const addFile = (absPath: string, explicit: boolean, knownReal?: string, language = languageForPath(absPath)): void => {
     if (!language) {
       if (explicit) skipped.push({ file: idOf(absPath), reason: 'not a C, Rust, Python or JavaScript/TypeScript source file' });
       return;
@@ -92,7 +91,7 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
     files.push({ absPath, id: idOf(absPath), language });
   };
 
-    const walk = (dir: string, layers: readonly IgnoreLayer[], ancestors: ReadonlySet<string>): void => {
+  const walk = (dir: string, layers: readonly IgnoreLayer[], ancestors: ReadonlySet<string>): void => {
     let real: string;
     try {
       real = realpathSync(dir);
@@ -136,9 +135,10 @@ export function discoverFiles(root: string, inputs: readonly string[]): Discover
         if (nextLayers.length > 0 && ignoredByLayers(nextLayers, child, true)) continue;
         walk(child, nextLayers, nextAncestors);
       } else if (isFile) {
-        if (!languageForPath(entry.name)) continue;
+        const language = languageForPath(entry.name);
+        if (!language) continue;
         if (nextLayers.length > 0 && ignoredByLayers(nextLayers, child, false)) continue;
-        addFile(child, false, entry.isSymbolicLink() ? undefined : realPrefix + entry.name);
+        addFile(child, false, entry.isSymbolicLink() ? undefined : realPrefix + entry.name, language);
       } else if (languageForPath(child)) {
         skipped.push({ file: idOf(child), reason: 'not a regular file (FIFO, socket or device)' });
       }
