@@ -8,7 +8,7 @@ import type { Skipped } from '../pipeline/outcome.ts';
 import { fileStem, NameFollower, type PackageLocation, type PackageReach, type ParsedFile, type TextSpec } from './follow.ts';
 import { definitionMatcher, READER_KINDS, seedSpecs } from './tokens.ts';
 import { commonDirectory, TextIndexCache, type FileStamp, type TextRecord } from './textCache.ts';
-import { scanWords, WordSetMatcher } from './wordIndex.ts';
+import { KeyWordFilter, scanWords, WordSetMatcher } from './wordIndex.ts';
 
 export interface SelectionStats {
   /** Source files considered. */
@@ -181,10 +181,16 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     const bridgeCallees = new WordSetMatcher(specs.bridgeCallees);
     const readerCallers = new WordSetMatcher(specs.readerCallers);
     const readerCallees = new WordSetMatcher(specs.readerCallees);
+    // Each way in needs a word of the direct, bridge-callee or reader-callee sets.
+    const keys = new KeyWordFilter([direct, bridgeCallees, readerCallees]);
     rounds += 1;
     const batch: DiscoveredFile[] = [];
     const still: TextEntry[] = [];
     for (const entry of remaining) {
+      if (!keys.mayMatch(entry.words)) {
+        still.push(entry);
+        continue;
+      }
       const { language, absPath } = entry.file;
       const accept = (spec: TextSpec): boolean =>
         spec.language === language &&

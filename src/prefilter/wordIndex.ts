@@ -216,6 +216,17 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
   }
 
   /**
+   * One word of each set that a matching file must mention: the longest, as a long identifier is
+   * rarer than `new` or `run` (a set matches only when every one of its words is mentioned).
+   */
+  keyWords(): number[] {
+    return this.sets.map((set, index) => {
+      const longest = set.words.reduce((best, word) => (word.length > best.length ? word : best), '');
+      return longest === '' ? this.hashed[index]![0]! : hashWord(longest);
+    });
+  }
+
+  /**
    * Whether the file satisfies one of the sets: it mentions every word, and defines the first one
    * when the set says `defines` (and the file's definitions are known). `accept` adds a per-file
    * condition, such as a file stem. A file's words are distinct, so a set is complete when as many
@@ -230,7 +241,8 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
     }
     let defined: Set<number> | undefined;
     const filter = this.filter;
-    for (const hash of words) {
+    for (let at = 0, count = words.length; at < count; at += 1) {
+      const hash = words[at]!;
       if ((filter[(hash & 0xffff) >>> 5]! & (1 << (hash & 31))) === 0) continue;
       const candidates = this.setsByWord.get(hash);
       if (!candidates) continue;
@@ -245,6 +257,37 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
         }
         return true;
       }
+    }
+    return false;
+  }
+}
+
+/**
+ * A Bloom-style filter (one bit per hash, 2^20 bits) over the key words of several matchers: a file
+ * that mentions none of them matches none of the matchers, found in one pass over its words.
+ */
+export class KeyWordFilter {
+  private readonly bits = new Uint32Array(1 << 15);
+  private readonly empty: boolean;
+
+  constructor(matchers: readonly { keyWords(): number[] }[]) {
+    let keys = 0;
+    for (const matcher of matchers) {
+      for (const hash of matcher.keyWords()) {
+        this.bits[(hash & 0xfffff) >>> 5]! |= 1 << (hash & 31);
+        keys += 1;
+      }
+    }
+    this.empty = keys === 0;
+  }
+
+  /** False when the file mentions no key word: then no set of the matchers can match it. */
+  mayMatch(words: Uint32Array): boolean {
+    if (this.empty) return false;
+    const bits = this.bits;
+    for (let at = 0, count = words.length; at < count; at += 1) {
+      const hash = words[at]!;
+      if ((bits[(hash & 0xfffff) >>> 5]! & (1 << (hash & 31))) !== 0) return true;
     }
     return false;
   }

@@ -32,17 +32,29 @@ describe('the bundled CLI', () => {
     // One bundle, no temporary folder left behind.
     expect(bundles(cacheHome)).toHaveLength(1);
     const dir = path.join(cacheHome, 'envrace', 'bundle', bundles(cacheHome)[0]!);
-    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['cli.mjs', 'extractWorker.mjs']));
-    const built = statSync(path.join(dir, 'cli.mjs'));
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['cli.cjs', 'extractWorker.cjs']));
+    const built = statSync(path.join(dir, 'cli.cjs'));
 
     const second = run(cacheHome, ['--version']);
     expect(second.stdout.trim()).toBe(version);
-    const reused = statSync(path.join(dir, 'cli.mjs'));
+    const reused = statSync(path.join(dir, 'cli.cjs'));
     expect([reused.ino, reused.mtimeMs]).toEqual([built.ino, built.mtimeMs]);
     expect(bundles(cacheHome)).toHaveLength(1);
 
+    // V8's code cache of the bundle sits beside it; one that does not fit (here: garbage) is rejected and rewritten.
+    const codeCache = path.join(dir, 'cli.cjs.v8-cache');
+    expect(statSync(codeCache).size).toBeGreaterThan(0);
+    writeFileSync(codeCache, 'not a code cache');
+    expect(run(cacheHome, ['--version']).stdout.trim()).toBe(version);
+    expect(readFileSync(codeCache, 'utf8')).not.toBe('not a code cache');
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+    // `--version` compiles little: a scan, compiling much more, replaces that thin cache with a fuller one.
+    const thin = statSync(codeCache).size;
+    expect(run(cacheHome, ['scan', 'examples', '--no-cache', '--fail-on', 'none', '-f', 'json']).status).toBe(0);
+    expect(statSync(codeCache).size).toBeGreaterThan(thin * 1.5);
+
     // What runs is the cached file itself, not a rebuild and not tsx...
-    writeFileSync(path.join(dir, 'cli.mjs'), "export async function main() { process.stdout.write('the cached bundle\\n'); return 0; }\n");
+    writeFileSync(path.join(dir, 'cli.cjs'), "exports.main = async function main() { process.stdout.write('the cached bundle\\n'); return 0; };\n");
     expect(run(cacheHome, ['--version']).stdout).toBe('the cached bundle\n');
     // ...unless ENVRACE_NO_BUNDLE asks for the sources through tsx.
     expect(run(cacheHome, ['--version'], false).stdout.trim()).toBe(version);
@@ -60,7 +72,7 @@ describe('the bundled CLI', () => {
 
     // Enough files for worker threads (48): they run the bundled worker, marked here to tell.
     const dir = path.join(cacheHome, 'envrace', 'bundle', bundles(cacheHome)[0]!);
-    const worker = path.join(dir, 'extractWorker.mjs');
+    const worker = path.join(dir, 'extractWorker.cjs');
     writeFileSync(worker, `process.stderr.write('bundled worker\\n');\n${readFileSync(worker, 'utf8')}`);
     const fixtures = ['scan', 'test/fixtures', '-f', 'json', '--fail-on', 'none', '--no-cache', '--exhaustive', '--jobs', '2'];
     const pooled = run(cacheHome, fixtures);

@@ -3,7 +3,7 @@ import { packageReach } from '../../src/audit/reach.ts';
 import type { Catalog } from '../../src/catalog/types.ts';
 import type { PackageRef } from '../../src/languages/types.ts';
 import { seedSpecs } from '../../src/prefilter/tokens.ts';
-import { hashWord, scanWords, WordSetMatcher } from '../../src/prefilter/wordIndex.ts';
+import { hashWord, KeyWordFilter, scanWords, WordSetMatcher } from '../../src/prefilter/wordIndex.ts';
 
 const mentions = (source: string, language: Parameters<typeof scanWords>[1], word: string): boolean =>
   scanWords(Buffer.from(source), language).hashes.includes(hashWord(word));
@@ -31,6 +31,26 @@ describe('text pass words', () => {
     expect(matcher.matches(scanWords(Buffer.from('use std::thread; fn f() { thread::spawn(g); }'), 'rust').hashes)).toBe(true);
     expect(matcher.matches(scanWords(Buffer.from('use std::thread; fn f() { thread::sleep(d); }'), 'rust').hashes)).toBe(false);
     expect(matcher.matches(scanWords(Buffer.from('fn f() { env::set_var(a, b) }'), 'rust').hashes)).toBe(true);
+  });
+});
+
+describe('the key-word filter of a follow round', () => {
+  const sets = [{ words: ['run', 'spawn_workers'] }, { words: ['configure'] }, { words: ['new', 'Builder', 'build'] }];
+  const matcher = new WordSetMatcher(sets);
+  const keys = new KeyWordFilter([matcher, new WordSetMatcher<{ words: string[] }>([])]);
+  const words = (source: string) => scanWords(Buffer.from(source), 'python').hashes;
+
+  it('lets through every file a matcher matches, and passes over files without any set\'s longest word', () => {
+    const files = ['run()\nspawn_workers()\n', 'configure(x)\n', 'b = Builder.new()\nb.build()\n', 'run()\nnew()\n', 'spawn_worker()\n', 'x = 1\n', 'run(); build(); new()\n'];
+    for (const file of files) if (matcher.matches(words(file))) expect(keys.mayMatch(words(file)), file).toBe(true);
+    // `run` or `new` alone are not the longest word of any set: those files are passed over.
+    expect(keys.mayMatch(words('run()\nnew()\n'))).toBe(false);
+    expect(keys.mayMatch(words('x = 1\n'))).toBe(false);
+    expect(keys.mayMatch(words('spawn_workers()\n'))).toBe(true);
+  });
+
+  it('passes over everything when the round has no sets', () => {
+    expect(new KeyWordFilter([new WordSetMatcher<{ words: string[] }>([])]).mayMatch(words('configure()\n'))).toBe(false);
   });
 });
 
