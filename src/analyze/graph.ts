@@ -4,6 +4,8 @@ import type { Program, ProgramFunction } from '../link/program.ts';
 import type { PlacedJoin } from './placement.ts';
 import type { Step } from './finding.ts';
 
+const NO_TARGETS: FunctionId[] = [];
+
 export interface CallSite {
   caller: ProgramFunction;
   index: number;
@@ -16,6 +18,8 @@ export interface CallSite {
 export class ProgramGraph {
   private readonly callers = new Map<FunctionId, CallSite[]>();
   private readonly joinsByFunction = new Map<FunctionId, PlacedJoin[]>();
+  /** Per function, the targets of each event asked for so far: resolving one builds a string key. */
+  private readonly targetsByFunction = new Map<ProgramFunction, Array<FunctionId[] | undefined>>();
 
   constructor(readonly program: Program) {
     for (const fn of program.ordered) {
@@ -40,13 +44,22 @@ export class ProgramGraph {
 
   /** Functions a call / spawn / defer event may enter. */
   targetsOf(fn: ProgramFunction, index: number): FunctionId[] {
+    let resolved = this.targetsByFunction.get(fn);
+    if (!resolved) {
+      resolved = new Array<FunctionId[] | undefined>(fn.fact.events.length);
+      this.targetsByFunction.set(fn, resolved);
+    }
+    return (resolved[index] ??= this.resolveTargets(fn, index));
+  }
+
+  private resolveTargets(fn: ProgramFunction, index: number): FunctionId[] {
     const event = fn.fact.events[index]!;
     const local = localTarget(event);
     if (local !== undefined) {
       const id = functionId(fn.file.id, local);
-      return this.program.functions.has(id) ? [id] : [];
+      return this.program.functions.has(id) ? [id] : NO_TARGETS;
     }
-    return this.program.targets.get(eventRef(fn.file.id, fn.fact.key, index)) ?? [];
+    return this.program.targets.get(eventRef(fn.file.id, fn.fact.key, index)) ?? NO_TARGETS;
   }
 
   callSitesOf(id: FunctionId): readonly CallSite[] {

@@ -2,6 +2,7 @@ import { apiDisplayName } from '../catalog/load.ts';
 import type { EnvWriteEvent, Language, SpawnEvent } from '../facts/types.ts';
 import type { FunctionId } from '../languages/types.ts';
 import type { ProgramFunction } from '../link/program.ts';
+import { chain, type Chain } from './chain.ts';
 import type { Step } from './finding.ts';
 import type { ProgramGraph } from './graph.ts';
 import { aliveAtExit, type Placed } from './placement.ts';
@@ -16,7 +17,7 @@ export interface SpawnOrigin {
 /** A function that may return while a thread it started (directly or through callees) still runs. */
 export interface LeaveSummary {
   /** From the function's first relevant call down to the spawn. */
-  chain: Step[];
+  chain: Chain;
   origin: SpawnOrigin;
 }
 
@@ -24,20 +25,20 @@ export interface LeaveSummary {
 export interface SpawnPoint extends Placed {
   handles: readonly string[];
   /** Steps from this point to the spawn (one step for a direct spawn). */
-  chain: Step[];
+  chain: Chain;
   origin: SpawnOrigin;
 }
 
 /** A point in a function that writes the environment (directly, or by handing it to a function that writes its parameter). */
 export interface WritePoint extends Placed {
   /** Steps from this point down to the write itself (one step for a direct write). */
-  chain: Step[];
+  chain: Chain;
   write: { fn: ProgramFunction; index: number; event: EnvWriteEvent };
 }
 
 /** Where a function writes properties of one of its parameters. */
 interface ParamWrite {
-  chain: Step[];
+  chain: Chain;
   write: WritePoint['write'];
 }
 
@@ -57,12 +58,15 @@ export function describeWrite(event: EnvWriteEvent, language: Language): string 
   return `writes ${event.variable ? `${event.variable} in ` : ''}the environment (${apiDisplayName(language, event.api)})`;
 }
 
+const NO_SPAWN_POINTS: readonly SpawnPoint[] = [];
+const NO_WRITE_POINTS: readonly WritePoint[] = [];
+
 /** Per-function facts that need the whole call graph: computed once, by worklists, deterministically. */
 export class Summaries {
   readonly leaves = new Map<FunctionId, LeaveSummary>();
   private readonly paramWrites = new Map<FunctionId, Map<number, ParamWrite>>();
-  private readonly spawnPointCache = new Map<FunctionId, SpawnPoint[]>();
-  private readonly writePointCache = new Map<FunctionId, WritePoint[]>();
+  private readonly spawnPointCache = new Map<FunctionId, readonly SpawnPoint[]>();
+  private readonly writePointCache = new Map<FunctionId, readonly WritePoint[]>();
   private readonly readerCache = new Map<FunctionId, ReaderWitness | null>();
 
   constructor(private readonly graph: ProgramGraph) {
@@ -79,7 +83,7 @@ export class Summaries {
       );
       if (index < 0) continue;
       const event = fn.fact.events[index] as SpawnEvent;
-      this.leaves.set(fn.id, { chain: [this.graph.step(fn, index, 'spawn', describeSpawn(event, fn.file.facts.language))], origin: { fn, index, event } });
+      this.leaves.set(fn.id, { chain: chain(this.graph.step(fn, index, 'spawn', describeSpawn(event, fn.file.facts.language))), origin: { fn, index, event } });
       queue.push(fn.id);
     }
     for (let head = 0; head < queue.length; head += 1) {
@@ -93,7 +97,7 @@ export class Summaries {
         if (!aliveAtExit({ index: site.index, loops: event.loops, branches: event.branches }, handles, this.graph.joinsOf(site.caller))) continue;
         const callee = this.graph.fn(calleeId)!;
         const step = this.graph.step(site.caller, site.index, 'call', `calls ${callee.fact.qualifiedName}(), which returns with a thread still running`);
-        this.leaves.set(site.caller.id, { chain: [step, ...leave.chain], origin: leave.origin });
+        this.leaves.set(site.caller.id, { chain: chain(step, leave.chain), origin: leave.origin });
         queue.push(site.caller.id);
       }
     }
@@ -107,7 +111,7 @@ export class Summaries {
         const own = this.paramWrites.get(fn.id) ?? new Map<number, ParamWrite>();
         if (own.has(event.param)) return;
         own.set(event.param, {
-          chain: [this.graph.step(fn, index, 'write', `writes properties of parameter ${fn.fact.params[event.param] ?? event.param} (${apiDisplayName(fn.file.facts.language, event.api)})`)],
+          chain: chain(this.graph.step(fn, index, 'write', `writes properties of parameter ${fn.fact.params[event.param] ?? event.param} (${apiDisplayName(fn.file.facts.language, event.api)})`)),
           write: { fn, index, event },
         });
         this.paramWrites.set(fn.id, own);
@@ -126,7 +130,7 @@ export class Summaries {
         const own = this.paramWrites.get(site.caller.id) ?? new Map<number, ParamWrite>();
         if (own.has(arg.param)) continue;
         const step = this.graph.step(site.caller, site.index, 'call', `passes parameter ${site.caller.fact.params[arg.param] ?? arg.param} to ${callee.fact.qualifiedName}()`);
-        own.set(arg.param, { chain: [step, ...written.chain], write: written.write });
+        own.set(arg.param, { chain: chain(step, written.chain), write: written.write });
         this.paramWrites.set(site.caller.id, own);
         queue.push([site.caller.id, arg.param]);
       }
@@ -135,35 +139,37 @@ export class Summaries {
 
   /** Spawns and calls to thread-leaving functions in `fn`, in event order. */
   spawnPoints(fn: ProgramFunction): readonly SpawnPoint[] {
-    let points = this.spawnPointCache.get(fn.id);
-    if (points) return points;
-    points = [];
+    const cached = this.spawnPointCache.get(fn.id);
+    if (cached) return cached;
+    const points: SpawnPoint[] = [];
     fn.fact.events.forEach((event, index) => {
       const placed = { index, loops: event.loops, branches: event.branches };
       if (event.kind === 'spawn') {
-        points!.push({ ...placed, handles: event.handles, chain: [this.graph.step(fn, index, 'spawn', describeSpawn(event, fn.file.facts.language))], origin: { fn, index, event } });
+        points.push({ ...placed, handles: event.handles, chain: chain(this.graph.step(fn, index, 'spawn', describeSpawn(event, fn.file.facts.language))), origin: { fn, index, event } });
       } else if (event.kind === 'call') {
         const leaving = this.graph.targetsOf(fn, index).find((id) => this.leaves.has(id));
         if (leaving === undefined) return;
         const leave = this.leaves.get(leaving)!;
         const callee = this.graph.fn(leaving)!;
         const step = this.graph.step(fn, index, 'call', `calls ${callee.fact.qualifiedName}(), which returns with a thread still running`);
-        points!.push({ ...placed, handles: event.assignedTo ? [event.assignedTo] : [], chain: [step, ...leave.chain], origin: leave.origin });
+        points.push({ ...placed, handles: event.assignedTo ? [event.assignedTo] : [], chain: chain(step, leave.chain), origin: leave.origin });
       }
     });
-    this.spawnPointCache.set(fn.id, points);
-    return points;
+    // Most functions have none: they share one empty list.
+    const kept = points.length > 0 ? points : NO_SPAWN_POINTS;
+    this.spawnPointCache.set(fn.id, kept);
+    return kept;
   }
 
   /** Direct environment writes in `fn`, and calls that hand the environment to a parameter-writing function. */
   writePoints(fn: ProgramFunction): readonly WritePoint[] {
-    let points = this.writePointCache.get(fn.id);
-    if (points) return points;
-    points = [];
+    const cached = this.writePointCache.get(fn.id);
+    if (cached) return cached;
+    const points: WritePoint[] = [];
     fn.fact.events.forEach((event, index) => {
       const placed = { index, loops: event.loops, branches: event.branches };
       if (event.kind === 'env.write' && event.param === undefined) {
-        points!.push({ ...placed, chain: [this.graph.step(fn, index, 'write', describeWrite(event, fn.file.facts.language))], write: { fn, index, event } });
+        points.push({ ...placed, chain: chain(this.graph.step(fn, index, 'write', describeWrite(event, fn.file.facts.language))), write: { fn, index, event } });
       } else if (event.kind === 'call' && event.args?.some((arg) => arg !== null && 'env' in arg)) {
         for (const target of this.graph.targetsOf(fn, index)) {
           const written = this.paramWrites.get(target);
@@ -175,13 +181,14 @@ export class Summaries {
           if (param === undefined) continue;
           const callee = this.graph.fn(target)!;
           const step = this.graph.step(fn, index, 'write', `passes the environment to ${callee.fact.qualifiedName}(), which writes its properties`);
-          points!.push({ ...placed, chain: [step, ...written.get(param)!.chain], write: written.get(param)!.write });
+          points.push({ ...placed, chain: chain(step, written.get(param)!.chain), write: written.get(param)!.write });
           break;
         }
       }
     });
-    this.writePointCache.set(fn.id, points);
-    return points;
+    const kept = points.length > 0 ? points : NO_WRITE_POINTS;
+    this.writePointCache.set(fn.id, kept);
+    return kept;
   }
 
   /** The nearest environment reader (getenv-like or exec-like) that `fn` may run, with the calls to it. */
@@ -251,7 +258,7 @@ export class Summaries {
     for (const fn of this.graph.functions) {
       const first = this.writePoints(fn)[0];
       if (!first) continue;
-      result.set(fn.id, { chain: first.chain, site: first.chain[0]!, write: first.write });
+      result.set(fn.id, { chain: first.chain, site: first.chain.step, write: first.write });
       queue.push(fn.id);
     }
     for (let head = 0; head < queue.length; head += 1) {
@@ -260,7 +267,7 @@ export class Summaries {
       for (const site of this.graph.callSitesOf(calleeId)) {
         if (result.has(site.caller.id)) continue;
         const step = this.graph.step(site.caller, site.index, 'call', `calls ${this.graph.fn(calleeId)!.fact.qualifiedName}()`);
-        result.set(site.caller.id, { chain: [step, ...inner.chain], site: inner.site, write: inner.write });
+        result.set(site.caller.id, { chain: chain(step, inner.chain), site: inner.site, write: inner.write });
         queue.push(site.caller.id);
       }
     }
@@ -269,7 +276,7 @@ export class Summaries {
 }
 
 export interface TransitiveWrite {
-  chain: Step[];
+  chain: Chain;
   /** Where the environment is written (or handed to a parameter-writing function). */
   site: Step;
   write: WritePoint['write'];

@@ -1,6 +1,7 @@
 import { apiDisplayName } from '../catalog/load.ts';
 import type { FunctionId } from '../languages/types.ts';
 import type { ProgramFunction } from '../link/program.ts';
+import { chain, chainSteps, extendTrail, trailSteps, type Chain, type Trail } from './chain.ts';
 import type { Finding, RelatedLocation, Step, ThreadTrace } from './finding.ts';
 import type { ProgramGraph } from './graph.ts';
 import { aliveAt } from './placement.ts';
@@ -15,8 +16,12 @@ import { describeSpawn, type ReaderWitness, type SpawnOrigin, type SpawnPoint, t
  */
 interface ThreadedContext {
   kind: 'thread-body' | 'after-spawn' | 'runtime' | 'event-loop';
-  /** Steps on the writing thread up to (and including) the step that enters the function. */
-  steps: Step[];
+  /**
+   * Steps on the writing thread up to (and including) the step that enters the function: how the
+   * context began (a spawn, a runtime, a call chain down to a spawn), then the calls since.
+   */
+  start: Chain;
+  calls: Trail | undefined;
   /** Where the other thread came from (absent for runtimes whose threads are not ours). */
   origin?: SpawnOrigin;
   /** Display name of the runtime (`tokio::main`). */
@@ -30,6 +35,9 @@ interface Candidate {
 }
 
 const RULE_ID = 'env-mutation-after-thread-spawn';
+
+const stepCount = (context: ThreadedContext): number => context.start.length + (context.calls?.length ?? 0);
+const stepsOf = (context: ThreadedContext): Step[] => [...chainSteps(context.start), ...trailSteps(context.calls)];
 
 export class ThreadAnalysis {
   private readonly threaded = new Map<FunctionId, ThreadedContext>();
@@ -49,7 +57,7 @@ export class ThreadAnalysis {
       if (fn.fact.runtime) {
         const runtimeApi = apiDisplayName(fn.file.facts.language, fn.fact.runtime.api);
         const step: Step = { fileId: fn.file.id, span: fn.fact.runtime.span, kind: 'runtime', message: `runs inside a multi-threaded runtime (${runtimeApi})`, functionName: fn.fact.qualifiedName };
-        seeds.push([fn.id, { kind: 'runtime', steps: [step], runtimeApi }]);
+        seeds.push([fn.id, { kind: 'runtime', start: chain(step), calls: undefined, runtimeApi }]);
       }
       this.scanLocally(fn, seeds, eventLoop);
     }
@@ -68,7 +76,7 @@ export class ThreadAnalysis {
     for (const fn of this.graph.functions) {
       if (fn.file.facts.language !== 'javascript' || fn.fact.entry !== 'module') continue;
       const leave = this.summaries.leaves.get(fn.id);
-      if (leave) return { kind: 'event-loop', steps: [...leave.chain], origin: leave.origin };
+      if (leave) return { kind: 'event-loop', start: leave.chain, calls: undefined, origin: leave.origin };
     }
     return undefined;
   }
@@ -84,12 +92,12 @@ export class ThreadAnalysis {
     };
     for (const write of this.summaries.writePoints(fn)) {
       const spawn = points.length > 0 ? aliveSpawn(write.index) : undefined;
-      if (spawn) this.consider({ context: { kind: 'after-spawn', steps: [...spawn.chain], origin: spawn.origin }, write, fn });
+      if (spawn) this.consider({ context: { kind: 'after-spawn', start: spawn.chain, calls: undefined, origin: spawn.origin }, write, fn });
     }
     fn.fact.events.forEach((event, index) => {
       if (event.kind === 'spawn' && event.body) {
         const step = this.graph.step(fn, index, 'spawn', describeSpawn(event, fn.file.facts.language));
-        for (const body of this.graph.targetsOf(fn, index)) seeds.push([body, { kind: 'thread-body', steps: [step], origin: { fn, index, event } }]);
+        for (const body of this.graph.targetsOf(fn, index)) seeds.push([body, { kind: 'thread-body', start: chain(step), calls: undefined, origin: { fn, index, event } }]);
         return;
       }
       if (event.kind !== 'call' && event.kind !== 'defer') return;
@@ -98,12 +106,12 @@ export class ThreadAnalysis {
       if (spawn) {
         for (const target of targets) {
           const step = this.graph.step(fn, index, event.kind === 'defer' ? 'defer' : 'call', this.entryMessage(event.kind, target));
-          seeds.push([target, { kind: 'after-spawn', steps: [...spawn.chain, step], origin: spawn.origin }]);
+          seeds.push([target, { kind: 'after-spawn', start: spawn.chain, calls: extendTrail(undefined, step), origin: spawn.origin }]);
         }
       } else if (event.kind === 'defer' && eventLoop) {
         for (const target of targets) {
           const step = this.graph.step(fn, index, 'defer', this.entryMessage('defer', target));
-          seeds.push([target, { ...eventLoop, steps: [...eventLoop.steps, step] }]);
+          seeds.push([target, { ...eventLoop, calls: extendTrail(eventLoop.calls, step) }]);
         }
       }
     });
@@ -114,11 +122,19 @@ export class ThreadAnalysis {
     return kind === 'defer' ? `registers ${name}, which runs later on the event loop` : `calls ${name}()`;
   }
 
-  /** Breadth-first by witness length, so each function keeps its shortest explanation. */
+  /**
+   * Breadth-first by witness length, so each function keeps its shortest explanation (the first
+   * one queued on ties). A function already queued with a witness as short is not queued again.
+   */
   private propagate(seeds: Array<[FunctionId, ThreadedContext]>): void {
     const buckets: Array<Array<[FunctionId, ThreadedContext]>> = [];
+    const queuedLength = new Map<FunctionId, number>();
+    const queuedNoLonger = (id: FunctionId, length: number): boolean => (queuedLength.get(id) ?? Infinity) <= length;
     const enqueue = (id: FunctionId, context: ThreadedContext): void => {
-      (buckets[context.steps.length] ??= []).push([id, context]);
+      const length = stepCount(context);
+      if (queuedNoLonger(id, length)) return;
+      queuedLength.set(id, length);
+      (buckets[length] ??= []).push([id, context]);
     };
     for (const [id, context] of seeds) enqueue(id, context);
     for (let length = 0; length < buckets.length; length += 1) {
@@ -133,9 +149,9 @@ export class ThreadAnalysis {
         fn.fact.events.forEach((event, index) => {
           if (event.kind !== 'call' && event.kind !== 'defer') return;
           for (const target of this.graph.targetsOf(fn, index)) {
-            if (this.threaded.has(target)) continue;
+            if (this.threaded.has(target) || queuedNoLonger(target, length + 1)) continue;
             const step = this.graph.step(fn, index, event.kind === 'defer' ? 'defer' : 'call', this.entryMessage(event.kind, target));
-            enqueue(target, { ...context, steps: [...context.steps, step] });
+            enqueue(target, { ...context, calls: extendTrail(context.calls, step) });
           }
         });
       }
@@ -161,31 +177,32 @@ export class ThreadAnalysis {
         if (target === undefined) return;
         const placed = { index, loops: event.loops, branches: event.branches };
         const spawn = points.find((point) => aliveAt(point, point.handles, placed, joins));
-        const context: ThreadedContext | undefined = spawn ? { kind: 'after-spawn', steps: [...spawn.chain], origin: spawn.origin } : own;
+        const context: ThreadedContext | undefined = spawn ? { kind: 'after-spawn', start: spawn.chain, calls: undefined, origin: spawn.origin } : own;
         if (!context) return;
         const inner = writes.get(target)!;
         const call = this.graph.step(fn, index, 'call', `calls ${this.graph.fn(target)!.fact.qualifiedName}(), which leads to an environment write in a dependency`);
-        this.consider({ context, write: { ...placed, chain: [call, ...inner.chain], write: inner.write }, fn });
+        this.consider({ context, write: { ...placed, chain: chain(call, inner.chain), write: inner.write }, fn });
       });
     }
   }
 
   /** Keeps, per reported site, the shortest witness (the first one found on ties). */
   private consider(candidate: Candidate): void {
-    const site = candidate.write.chain[0]!;
+    const site = candidate.write.chain.step;
     const key = `${site.fileId}:${site.span.line}:${site.span.column}`;
     const existing = this.candidates.get(key);
-    const length = (c: Candidate): number => c.context.steps.length + c.write.chain.length;
+    const length = (c: Candidate): number => stepCount(c.context) + c.write.chain.length;
     if (!existing || length(candidate) < length(existing)) this.candidates.set(key, candidate);
   }
 
   private toFinding({ context, write, fn }: Candidate): Finding {
-    const site = write.chain[0]!;
+    const site = write.chain.step;
     const writeEvent = write.write.event;
     const variable = writeEvent.variable;
     const apiName = apiDisplayName(fn.file.facts.language, writeEvent.api);
     const what = `${apiName} writes ${variable ?? 'the environment'}`;
-    const writerSteps = [...context.steps, ...write.chain];
+    const writeSteps = chainSteps(write.chain);
+    const writerSteps = [...stepsOf(context), ...writeSteps];
     const related: RelatedLocation[] = [];
     const threads: ThreadTrace[] = [];
     let reader: ReaderWitness | undefined;
@@ -197,7 +214,7 @@ export class ThreadAnalysis {
     if (context.kind === 'thread-body' && origin) {
       reader = this.summaries.readerAfter(origin.fn, origin.index + 1);
       threads.push({ label: `thread spawned at ${spawnWhere}`, steps: writerSteps });
-      threads.push({ label: `spawning thread (${origin.fn.fact.qualifiedName})`, steps: [context.steps[0]!, ...(reader?.chain ?? [])] });
+      threads.push({ label: `spawning thread (${origin.fn.fact.qualifiedName})`, steps: [context.start.step, ...(reader?.chain ?? [])] });
       message = `${what} on the thread spawned at ${spawnWhere} (${spawnApi}), concurrently with the thread that spawned it`;
     } else if (origin) {
       const bodies = origin.event.body ? this.graph.targetsOf(origin.fn, origin.index) : [];
@@ -219,7 +236,7 @@ export class ThreadAnalysis {
         message = `${what} after threads were started at ${spawnWhere} (${spawnApi}), and they keep running`;
       }
     } else {
-      const runtimeStep = context.steps[0]!;
+      const runtimeStep = context.start.step;
       threads.push({ label: 'main thread', steps: writerSteps });
       threads.push({ label: `runtime worker threads (${context.runtimeApi})`, steps: [runtimeStep] });
       message = `${what} inside a multi-threaded runtime (${context.runtimeApi} at ${runtimeStep.fileId}:${runtimeStep.span.line + 1}), whose worker threads are alive`;
@@ -230,8 +247,8 @@ export class ThreadAnalysis {
       related.push({ fileId: readStep.fileId, span: readStep.span, message: `concurrent reader: ${readStep.message}` });
     }
     if (origin) related.unshift({ fileId: origin.fn.file.id, span: origin.event.span, message: `thread started here: ${describeSpawn(origin.event, origin.fn.file.facts.language)}` });
-    if (write.chain.length > 1) {
-      const last = write.chain[write.chain.length - 1]!;
+    if (writeSteps.length > 1) {
+      const last = writeSteps[writeSteps.length - 1]!;
       related.push({ fileId: last.fileId, span: last.span, message: `the write: ${last.message}` });
     }
     return {
