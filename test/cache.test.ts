@@ -7,8 +7,8 @@ import { repoRoot, runCli } from './support/cli.ts';
 
 function entries(cacheHome: string): string[] {
   const root = path.join(cacheHome, 'envrace', 'facts');
-  // Shards are two hex digits; the directory also holds the prune marker.
-  const shards = readdirSync(root).filter((shard) => /^[0-9a-f]{2}$/.test(shard));
+  // Shards are one hex digit; the directory also holds the prune marker.
+  const shards = readdirSync(root).filter((shard) => /^[0-9a-f]$/.test(shard));
   return shards.flatMap((shard) => readdirSync(path.join(root, shard)).map((name) => path.join(root, shard, name))).sort();
 }
 

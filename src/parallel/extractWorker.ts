@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FactCache } from '../cache/factCache.ts';
 import { createExtractor, type ExtractSettings, type ExtractTask } from '../facts/extractOne.ts';
+import type { WorkerReply } from './pool.ts';
 
 /** Runs in a worker thread: extracts the files the pool sends, one message per file. */
 interface WorkerSetup {
@@ -19,6 +20,7 @@ parentPort!.on('message', (message: { index: number; task: ExtractTask }) => {
   queue = queue.then(async () => {
     const writesBefore = cache?.writes ?? 0;
     const outcome = await extract(message.task);
-    parentPort!.postMessage({ index: message.index, outcome, wrote: (cache?.writes ?? 0) > writesBefore });
+    const reply: WorkerReply = { index: message.index, outcome: JSON.stringify(outcome), wrote: (cache?.writes ?? 0) > writesBefore };
+    parentPort!.postMessage(reply);
   });
 });

@@ -25,9 +25,14 @@ export interface PoolResult {
 }
 
 /** A worker's answer: the outcome of one task, and whether it wrote a cache entry. */
-interface WorkerReply {
+/**
+ * The outcome travels as JSON text, not as a structured clone: the main thread then holds facts as
+ * it does when it reads them from the cache (JSON.parse shares short strings), a fifth less memory
+ * in a node_modules audit, and one string crosses threads instead of an object graph.
+ */
+export interface WorkerReply {
   index: number;
-  outcome: ExtractOutcome;
+  outcome: string;
   wrote: boolean;
 }
 
@@ -71,7 +76,7 @@ class WorkerPool {
               };
               const onMessage = (message: WorkerReply): void => {
                 pending -= 1;
-                outcomes[message.index] = message.outcome;
+                outcomes[message.index] = JSON.parse(message.outcome) as ExtractOutcome;
                 if (message.wrote) cacheWrites += 1;
                 done += 1;
                 onDone?.(done, tasks.length);

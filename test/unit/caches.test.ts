@@ -101,7 +101,7 @@ describe('fact cache size cap', () => {
   const facts = (index: number): FileFacts => ({ language: 'python', functions: [], imports: [], diagnostics: [], padding: 'x'.repeat(200 + index) }) as unknown as FileFacts;
   const sizeOf = (root: string): number =>
     readdirSync(root)
-      .filter((shard) => /^[0-9a-f]{2}$/.test(shard))
+      .filter((shard) => /^[0-9a-f]$/.test(shard))
       .flatMap((shard) => readdirSync(path.join(root, shard)).map((name) => statSync(path.join(root, shard, name)).size))
       .reduce((sum, size) => sum + size, 0);
 
