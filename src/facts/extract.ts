@@ -9,6 +9,7 @@ import type { DeclaredNames } from '../link/declaredNames.ts';
 import type { PackageLocation, PackageReach } from '../prefilter/follow.ts';
 import { extractSelected, type SelectionStats } from '../prefilter/select.ts';
 import { textIndexSalt } from '../prefilter/textCache.ts';
+import { FactCompactor } from './compact.ts';
 import { createCacheReader, createExtractor, type ExtractOutcome } from './extractOne.ts';
 import type { FileFacts, Language } from './types.ts';
 
@@ -33,6 +34,8 @@ export interface ExtractionOptions {
   cacheLimitBytes?: number;
   /** Worker threads for parsing (default: the CPU count); 1 parses on the main thread. */
   jobs?: number;
+  /** Shares repeated strings and lists across the files of one extraction (see FactCompactor). */
+  compactor?: FactCompactor;
 }
 
 /** Below this many files, starting worker threads costs more than it saves. */
@@ -86,10 +89,11 @@ export async function extractAll(files: readonly DiscoveredFile[], options: Extr
   const extracted: ExtractedFile[] = [];
   const skipped: Skipped[] = [];
   let fromCache = 0;
+  const compactor = options.compactor ?? new FactCompactor();
   outcomes.forEach((outcome, index) => {
     if (!outcome) return;
     skipped.push(...outcome.skipped);
-    if (outcome.facts) extracted.push({ file: files[index]!, facts: outcome.facts });
+    if (outcome.facts) extracted.push({ file: files[index]!, facts: compactor.compact(outcome.facts) });
     if (outcome.fromCache) fromCache += 1;
   });
   return { extracted, skipped, fromCache };
@@ -120,6 +124,7 @@ export interface FileSelectionResult extends ExtractionResult {
 export async function extractFiles(files: readonly DiscoveredFile[], options: FileSelectionOptions): Promise<FileSelectionResult> {
   let fromCache = 0;
   const catalogFor = catalogsFor(options.extraCatalog);
+  const compactor = options.compactor ?? new FactCompactor();
   try {
     const result = await extractSelected(files, {
       catalogFor,
@@ -131,7 +136,7 @@ export async function extractFiles(files: readonly DiscoveredFile[], options: Fi
       exhaustive: options.exhaustive,
       ...(options.cacheDir !== undefined ? { cache: { dir: options.cacheDir, salt: textIndexSalt(catalogFor) } } : {}),
       extract: async (batch) => {
-        const extracted = await extractAll(batch, options);
+        const extracted = await extractAll(batch, { ...options, compactor });
         fromCache += extracted.fromCache ?? 0;
         return extracted;
       },

@@ -38,11 +38,21 @@ export async function linkProgram(files: readonly LinkFile[], declared: Declared
     list.push(file);
     byLanguage.set(file.facts.language, list);
   }
+  // Linkers build each target id anew; the program keeps one string per function and one list per
+  // distinct set of targets (a node_modules audit: 150k call sites, 320k targets, far fewer distinct).
+  const sharedLists = new Map<string, FunctionId[]>();
   for (const [language, languageFiles] of [...byLanguage].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const linker = await languageLinker(language as LinkFile['facts']['language']);
     for (const [ref, ids] of linker.link(languageFiles, declared)) {
       const known = [...new Set(ids)].filter((id) => functions.has(id)).sort();
-      if (known.length > 0) targets.set(ref, known);
+      if (known.length === 0) continue;
+      const key = known.join('\n');
+      let list = sharedLists.get(key);
+      if (!list) {
+        list = known.map((id) => functions.get(id)!.id);
+        sharedLists.set(key, list);
+      }
+      targets.set(ref, list);
     }
   }
   return { files: sortedFiles, functions, ordered, targets };
