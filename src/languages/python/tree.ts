@@ -19,17 +19,18 @@ export class PyNode {
   constructor(
     readonly type: string,
     readonly field: string | undefined,
-    readonly startPosition: TreeSitterPoint,
-    readonly endPosition: TreeSitterPoint,
+    readonly startIndex: number,
+    readonly endIndex: number,
     private readonly source: SourceText,
   ) {}
 
-  get startIndex(): number {
-    return this.source.indexOf(this.startPosition);
+  /** Rows and columns are computed for the few nodes that end up in a span or a key. */
+  get startPosition(): TreeSitterPoint {
+    return this.source.pointAt(this.startIndex);
   }
 
-  get endIndex(): number {
-    return this.source.indexOf(this.endPosition);
+  get endPosition(): TreeSitterPoint {
+    return this.source.pointAt(this.endIndex);
   }
 
   get text(): string {
@@ -61,7 +62,7 @@ export function spanOf(node: PyNode): Span {
   return spanFromTreeSitter(node.startPosition, node.endPosition);
 }
 
-/** The source with its line starts, to turn (row, UTF-16 column) points back into string indices. */
+/** The source with its line starts, to turn string indices into (row, UTF-16 column) points. */
 class SourceText {
   private readonly lineStarts: number[] = [0];
 
@@ -69,10 +70,19 @@ class SourceText {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
-  indexOf(point: TreeSitterPoint): number {
-    return (this.lineStarts[point.row] ?? this.text.length) + point.column;
+  pointAt(index: number): TreeSitterPoint {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.lineStarts[middle]! <= index) low = middle;
+      else high = middle - 1;
+    }
+    return { row: low, column: index - this.lineStarts[low]! };
   }
 }
+
+type TreeCursor = ReturnType<Tree['walk']>;
 
 const PLAIN_STRING_PREFIX = /^[rRbBuU]*["']/;
 
@@ -83,22 +93,22 @@ const OPERATOR_PARENTS: ReadonlySet<string> = new Set(['augmented_assignment', '
 export function copyTree(tree: Tree, source: string): PyNode {
   const text = new SourceText(source);
   const cursor = tree.walk();
-  const root = new PyNode(cursor.nodeType, undefined, cursor.startPosition, cursor.endPosition, text);
+  const root = new PyNode(nodeTypeOf(cursor), undefined, cursor.startIndex, cursor.endIndex, text);
   const stack: PyNode[] = [root];
   if (!cursor.gotoFirstChild()) return root;
   for (;;) {
     const parent = stack[stack.length - 1]!;
     let descend: PyNode | undefined;
     if (cursor.nodeIsNamed) {
-      const type = cursor.nodeType;
+      const type = nodeTypeOf(cursor);
       if (type !== 'comment') {
-        const node = new PyNode(type, cursor.currentFieldName || undefined, cursor.startPosition, cursor.endPosition, text);
+        const node = new PyNode(type, fieldNameOf(cursor), cursor.startIndex, cursor.endIndex, text);
         parent.namedChildren.push(node);
         if (type !== 'string' || !PLAIN_STRING_PREFIX.test(source.slice(node.startIndex, node.startIndex + 4))) descend = node;
       }
     } else if (OPERATOR_PARENTS.has(parent.type)) {
-      const field = cursor.currentFieldName;
-      if (field) parent.addToken(new PyNode(cursor.nodeType, field, cursor.startPosition, cursor.endPosition, text));
+      const field = fieldNameOf(cursor);
+      if (field) parent.addToken(new PyNode(cursor.nodeType, field, cursor.startIndex, cursor.endIndex, text));
     }
     if (descend && cursor.gotoFirstChild()) {
       stack.push(descend);
@@ -110,4 +120,22 @@ export function copyTree(tree: Tree, source: string): PyNode {
       if (stack.length === 0) return root;
     }
   }
+}
+
+/**
+ * Node type and field names by their numeric ids, read as strings once per id: the string getters
+ * allocate a new string on every call, the id getters do not (the Python grammar's own tables).
+ */
+const NODE_TYPES: string[] = [];
+const FIELD_NAMES: Array<string | undefined> = [];
+
+function nodeTypeOf(cursor: TreeCursor): string {
+  const id = cursor.nodeTypeId;
+  return (NODE_TYPES[id] ??= cursor.nodeType);
+}
+
+function fieldNameOf(cursor: TreeCursor): string | undefined {
+  const id = cursor.currentFieldId;
+  if (id === 0) return undefined;
+  return (FIELD_NAMES[id] ??= cursor.currentFieldName || undefined);
 }
