@@ -101,7 +101,9 @@ function runScript(file) {
   }
   const source = readFileSync(file, 'utf8');
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData });
+  // An import() in the bundle (of an ES-module-only package) resolves as in a CommonJS file (Node 20.12+ has this loader).
+  const dynamicImports = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  const script = new vm.Script(wrapped, { filename: file, cachedData, ...(dynamicImports ? { importModuleDynamically: dynamicImports } : {}) });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
   const saveCodeCache = () => {
