@@ -1,10 +1,9 @@
-import type { BodyRef, Event } from '../facts/types.ts';
-import { eventRef, functionId, type FunctionId } from '../languages/types.ts';
+import type { FunctionId } from '../languages/types.ts';
 import type { Program, ProgramFunction } from '../link/program.ts';
 import type { PlacedJoin } from './placement.ts';
 import type { Step } from './finding.ts';
 
-const NO_TARGETS: FunctionId[] = [];
+const NO_TARGETS: readonly FunctionId[] = [];
 
 export interface CallSite {
   caller: ProgramFunction;
@@ -18,8 +17,6 @@ export interface CallSite {
 export class ProgramGraph {
   private readonly callers = new Map<FunctionId, CallSite[]>();
   private readonly joinsByFunction = new Map<FunctionId, PlacedJoin[]>();
-  /** Per function, the targets of each event asked for so far: resolving one builds a string key. */
-  private readonly targetsByFunction = new Map<ProgramFunction, Array<FunctionId[] | undefined>>();
 
   constructor(readonly program: Program) {
     for (const fn of program.ordered) {
@@ -43,23 +40,8 @@ export class ProgramGraph {
   }
 
   /** Functions a call / spawn / defer event may enter. */
-  targetsOf(fn: ProgramFunction, index: number): FunctionId[] {
-    let resolved = this.targetsByFunction.get(fn);
-    if (!resolved) {
-      resolved = new Array<FunctionId[] | undefined>(fn.fact.events.length);
-      this.targetsByFunction.set(fn, resolved);
-    }
-    return (resolved[index] ??= this.resolveTargets(fn, index));
-  }
-
-  private resolveTargets(fn: ProgramFunction, index: number): FunctionId[] {
-    const event = fn.fact.events[index]!;
-    const local = localTarget(event);
-    if (local !== undefined) {
-      const id = functionId(fn.file.id, local);
-      return this.program.functions.has(id) ? [id] : NO_TARGETS;
-    }
-    return this.program.targets.get(eventRef(fn.file.id, fn.fact.key, index)) ?? NO_TARGETS;
+  targetsOf(fn: ProgramFunction, index: number): readonly FunctionId[] {
+    return fn.targets[index] ?? NO_TARGETS;
   }
 
   callSitesOf(id: FunctionId): readonly CallSite[] {
@@ -82,15 +64,4 @@ export class ProgramGraph {
     const event = fn.fact.events[index]!;
     return { fileId: fn.file.id, span: event.span, kind, message, functionName: fn.fact.qualifiedName };
   }
-}
-
-function bodyLocal(body: BodyRef): string | undefined {
-  if ('local' in body) return body.local;
-  return body.callee.local;
-}
-
-function localTarget(event: Event): string | undefined {
-  if (event.kind === 'call') return event.callee.local;
-  if ((event.kind === 'spawn' || event.kind === 'defer') && event.body) return bodyLocal(event.body);
-  return undefined;
 }

@@ -1,12 +1,17 @@
-import type { FunctionFact } from '../facts/types.ts';
+import type { BodyRef, Event, FunctionFact } from '../facts/types.ts';
 import { languageLinker } from '../languages/registry.ts';
-import { functionId, type CallTargets, type FunctionId, type LinkFile } from '../languages/types.ts';
+import { functionId, type FunctionId, type LinkFile } from '../languages/types.ts';
 import { declaredByFacts, type DeclaredNames } from './declaredNames.ts';
 
 export interface ProgramFunction {
   id: FunctionId;
   file: LinkFile;
   fact: FunctionFact;
+  /**
+   * Per event index, the functions a call / spawn / defer event may enter (sorted; absent: none).
+   * A call the adapter resolved in the file (`local`) enters that function only.
+   */
+  targets: ReadonlyArray<readonly FunctionId[] | undefined>;
 }
 
 /** Everything the analysis needs: every function of every file, and what each call may reach. */
@@ -15,8 +20,10 @@ export interface Program {
   functions: ReadonlyMap<FunctionId, ProgramFunction>;
   /** Functions in a stable order (file id, then position), for deterministic traversals. */
   ordered: readonly ProgramFunction[];
-  targets: CallTargets;
 }
+
+/** Shared by every function whose events reach nothing. */
+const NO_TARGETS: ReadonlyArray<readonly FunctionId[] | undefined> = Object.freeze([]);
 
 /** Runs each language's linker over its files and merges the results into one call graph. */
 export async function linkProgram(files: readonly LinkFile[], declared: DeclaredNames = declaredByFacts(files)): Promise<Program> {
@@ -25,25 +32,30 @@ export async function linkProgram(files: readonly LinkFile[], declared: Declared
   const sortedFiles = [...files].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const file of sortedFiles) {
     for (const fact of file.facts.functions) {
-      const entry = { id: functionId(file.id, fact.key), file, fact };
+      const entry: ProgramFunction = { id: functionId(file.id, fact.key), file, fact, targets: NO_TARGETS };
       if (functions.has(entry.id)) continue;
       functions.set(entry.id, entry);
       ordered.push(entry);
     }
   }
-  const targets: CallTargets = new Map();
   const byLanguage = new Map<string, LinkFile[]>();
   for (const file of sortedFiles) {
     const list = byLanguage.get(file.facts.language) ?? [];
     list.push(file);
     byLanguage.set(file.facts.language, list);
   }
-  // Linkers build each target id anew; the program keeps one string per function and one list per
-  // distinct set of targets (a node_modules audit: 150k call sites, 320k targets, far fewer distinct).
+  // Targets are kept per function and event, not under the linkers' string keys (one per resolved
+  // call site, each a long string). Linkers build each target id anew; the program keeps one string
+  // per function and one list per distinct set of targets.
+  const targetsOf = new Map<ProgramFunction, Array<readonly FunctionId[] | undefined>>();
   const sharedLists = new Map<string, FunctionId[]>();
   for (const [language, languageFiles] of [...byLanguage].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const linker = await languageLinker(language as LinkFile['facts']['language']);
     for (const [ref, ids] of linker.link(languageFiles, declared)) {
+      // `${functionId}#${eventIndex}` (eventRef): the index follows the last `#`.
+      const cut = ref.lastIndexOf('#');
+      const owner = functions.get(ref.slice(0, cut));
+      if (!owner) continue;
       const known = [...new Set(ids)].filter((id) => functions.has(id)).sort();
       if (known.length === 0) continue;
       const key = known.join('\n');
@@ -52,9 +64,38 @@ export async function linkProgram(files: readonly LinkFile[], declared: Declared
         list = known.map((id) => functions.get(id)!.id);
         sharedLists.set(key, list);
       }
-      targets.set(ref, list);
+      let perEvent = targetsOf.get(owner);
+      if (!perEvent) {
+        perEvent = [];
+        targetsOf.set(owner, perEvent);
+      }
+      perEvent[Number(ref.slice(cut + 1))] = list;
     }
   }
-  return { files: sortedFiles, functions, ordered, targets };
+  for (const fn of ordered) {
+    let perEvent = targetsOf.get(fn);
+    fn.fact.events.forEach((event, index) => {
+      const local = localTarget(event);
+      if (local === undefined) return;
+      const id = functionId(fn.file.id, local);
+      const target = functions.get(id);
+      perEvent ??= [];
+      perEvent[index] = target ? [target.id] : undefined;
+    });
+    if (perEvent) fn.targets = perEvent;
+  }
+  return { files: sortedFiles, functions, ordered };
 }
 
+
+function bodyLocal(body: BodyRef): string | undefined {
+  if ('local' in body) return body.local;
+  return body.callee.local;
+}
+
+/** The function of the same file an event enters, when the adapter resolved it there. */
+function localTarget(event: Event): string | undefined {
+  if (event.kind === 'call') return event.callee.local;
+  if ((event.kind === 'spawn' || event.kind === 'defer') && event.body) return bodyLocal(event.body);
+  return undefined;
+}
