@@ -1,4 +1,4 @@
-import type { PackageRef } from '../languages/types.ts';
+import type { FunctionId, PackageRef } from '../languages/types.ts';
 import type { Program } from '../link/program.ts';
 import type { Finding } from './finding.ts';
 import { ProgramGraph } from './graph.ts';
@@ -36,6 +36,15 @@ export function analyzeProgram(program: Program, options: AnalyzeOptions = {}): 
       LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
       compareStrings(a.ruleId, b.ruleId),
   );
+}
+
+/**
+ * The functions the findings' concurrent readers would be searched from (the prefilter follows
+ * readers only from these; see ThreadAnalysis.readerStarts).
+ */
+export function readerStarts(program: Program, options: AnalyzeOptions = {}): Set<FunctionId> {
+  const graph = new ProgramGraph(program);
+  return new ThreadAnalysis(graph, new Summaries(graph), options.inProject).readerStarts();
 }
 
 function compareStrings(a: string, b: string): number {

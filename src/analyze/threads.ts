@@ -51,6 +51,37 @@ export class ThreadAnalysis {
   ) {}
 
   run(): Finding[] {
+    this.collect();
+    return [...this.candidates.values()]
+      .map((candidate) => this.toFinding(candidate))
+      .sort((a, b) => (a.location.fileId < b.location.fileId ? -1 : a.location.fileId > b.location.fileId ? 1 : a.location.span.line - b.location.span.line || a.location.span.column - b.location.span.column));
+  }
+
+  /**
+   * Where the findings' concurrent readers are searched from (see `toFinding`): the spawning
+   * function of a write on a spawned thread, the thread bodies of a write after a spawn. A write
+   * inside a runtime names no reader. In an audit, a finding with no frame in the project on the
+   * writing thread is not reported (src/audit/relocate.ts), so its reader is never named either.
+   */
+  readerStarts(): Set<FunctionId> {
+    this.collect();
+    const starts = new Set<FunctionId>();
+    for (const { context, write } of this.candidates.values()) {
+      const origin = context.origin;
+      if (!origin) continue;
+      const inProject = this.inProject;
+      if (inProject && ![...stepsOf(context), ...chainSteps(write.chain)].some((step) => inProject(step.fileId))) continue;
+      if (context.kind === 'thread-body') starts.add(origin.fn.id);
+      else if (origin.event.body) for (const body of this.graph.targetsOf(origin.fn, origin.index)) starts.add(body);
+    }
+    return starts;
+  }
+
+  private collected = false;
+
+  private collect(): void {
+    if (this.collected) return;
+    this.collected = true;
     const seeds: Array<[FunctionId, ThreadedContext]> = [];
     const eventLoop = this.eventLoopContext();
     for (const fn of this.graph.functions) {
@@ -63,9 +94,6 @@ export class ThreadAnalysis {
     }
     this.propagate(seeds);
     if (this.inProject) this.callsIntoWritingDependencies(this.inProject);
-    return [...this.candidates.values()]
-      .map((candidate) => this.toFinding(candidate))
-      .sort((a, b) => (a.location.fileId < b.location.fileId ? -1 : a.location.fileId > b.location.fileId ? 1 : a.location.span.line - b.location.span.line || a.location.span.column - b.location.span.column));
   }
 
   /**

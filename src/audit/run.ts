@@ -1,11 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../analyze/finding.ts';
-import { analyzeProgram } from '../analyze/index.ts';
+import { analyzeProgram, type AnalyzeOptions } from '../analyze/index.ts';
 import { discoverFiles, type DiscoveredFile } from '../discover/files.ts';
 import { PackageResolver } from '../discover/packages.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
-import { extractFiles } from '../facts/extract.ts';
+import { extractFiles, type ExtractedFile } from '../facts/extract.ts';
+import { readerStartKeys } from '../pipeline/readerStarts.ts';
 import type { Language } from '../facts/types.ts';
 import { languageForPath } from '../languages/extensions.ts';
 import type { LinkFile, PackageRef } from '../languages/types.ts';
@@ -148,6 +149,11 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   declared.addFrom(projectDeclared, (absPath) => projectPackageFor(projectFiles.get(absPath)!).id);
   options.onProgress?.(`analyzing ${dependencyFiles.length} dependency files`);
   const dependencyPackage = new Map(dependencyFiles.map((file) => [file.absPath, file.pkg.ref]));
+  const toLinkFile = ({ file, facts }: ExtractedFile): LinkFile => ({ id: file.id, path: toPosix(file.absPath), facts, pkg: dependencyPackage.get(file.absPath) ?? projectPackageFor(file) });
+  const inProjectOf = (files: readonly LinkFile[]): AnalyzeOptions => {
+    const projectIds = new Set(files.filter((file) => file.pkg.inProject).map((file) => file.id));
+    return { inProject: (fileId) => projectIds.has(fileId) };
+  };
   const extractedDependencies = await extractFiles(dependencyFiles, {
     ...extraction,
     exhaustive: options.exhaustive,
@@ -155,6 +161,10 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     declared,
     packageOf: (file) => dependencyPackage.get(file.absPath) ?? projectPackageFor(file),
     reach: packageReach(resolvedPackages.filter((pkg) => pkg.ecosystem === 'cargo').map((pkg) => pkg.ref)),
+    readerStarts: (parsed) => {
+      fallback.linkCargoPathDependencies();
+      return readerStartKeys(parsed, toLinkFile, declared, inProjectOf);
+    },
   });
   // Other people's code often uses syntax the grammars do not know (`try!` in edition 2015): one line
   // for all of it, not one per file. Files left out entirely are still listed one by one.
@@ -164,11 +174,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     skipped.push({ file: '(dependencies)', reason: `${partial.size} dependency ${partial.size === 1 ? 'file' : 'files'} analyzed in part (syntax the parser does not know, or invalid UTF-8)`, severity: 'note' });
   }
 
-  const byPath = new Map(dependencyFiles.map((file) => [file.absPath, file.pkg]));
-  const linkFiles: LinkFile[] = [
-    ...project.extracted.map(({ file, facts }) => ({ id: file.id, path: toPosix(file.absPath), facts, pkg: projectPackageFor(file) })),
-    ...extractedDependencies.extracted.map(({ file, facts }) => ({ id: file.id, path: toPosix(file.absPath), facts, pkg: byPath.get(file.absPath)!.ref })),
-  ];
+  const linkFiles: LinkFile[] = [...project.extracted, ...extractedDependencies.extracted].map(toLinkFile);
   fallback.linkCargoPathDependencies();
 
   options.onProgress?.('linking and analyzing');

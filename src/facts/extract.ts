@@ -110,6 +110,8 @@ export interface FileSelectionOptions extends ExtractionOptions {
   packageOf: (file: DiscoveredFile) => PackageLocation;
   /** Which packages can call into which, when known before extraction (an audit's resolved graph). */
   reach?: PackageReach;
+  /** Where the findings of the facts parsed so far search their readers (see SelectionInput). */
+  readerStarts?: (parsed: readonly ExtractedFile[]) => Promise<ReadonlySet<string>>;
 }
 
 export interface FileSelectionResult extends ExtractionResult {
@@ -133,6 +135,7 @@ export async function extractFiles(files: readonly DiscoveredFile[], options: Fi
       packageOf: options.packageOf,
       reach: options.reach,
       context: options.context,
+      readerStarts: options.readerStarts,
       exhaustive: options.exhaustive,
       ...(options.cacheDir !== undefined ? { cache: { dir: options.cacheDir, salt: textIndexSalt(catalogFor) } } : {}),
       extract: async (batch) => {

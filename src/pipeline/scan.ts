@@ -6,7 +6,8 @@ import type { Baseline, BaselineEntry } from '../baseline/file.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
 import { discoverFiles } from '../discover/files.ts';
 import { PackageResolver } from '../discover/packages.ts';
-import { extractFiles } from '../facts/extract.ts';
+import { extractFiles, type ExtractedFile } from '../facts/extract.ts';
+import { readerStartKeys } from './readerStarts.ts';
 import type { Language } from '../facts/types.ts';
 import type { LinkFile } from '../languages/types.ts';
 import type { RuleSetting } from '../config/types.ts';
@@ -83,6 +84,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const discovery = options.includeFile ? { ...discovered, files: discovered.files.filter((file) => options.includeFile!(file.absPath)) } : discovered;
   const packages = new PackageResolver(root);
   const declared = new DeclaredNames();
+  const toLinkFile = ({ file, facts }: ExtractedFile): LinkFile => ({ id: file.id, path: toPosix(file.absPath), facts, pkg: packages.packageFor(file.absPath, file.language) });
   const extraction = await extractFiles(discovery.files, {
     declared,
     packageOf: (file) => packages.packageFor(file.absPath, file.language),
@@ -92,13 +94,12 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     exhaustive: options.exhaustive,
     cacheDir: options.cacheDir,
     jobs: options.jobs,
+    readerStarts: (parsed) => {
+      packages.linkCargoPathDependencies();
+      return readerStartKeys(parsed, toLinkFile, declared);
+    },
   });
-  const linkFiles: LinkFile[] = extraction.extracted.map(({ file, facts }) => ({
-    id: file.id,
-    path: toPosix(file.absPath),
-    facts,
-    pkg: packages.packageFor(file.absPath, file.language),
-  }));
+  const linkFiles: LinkFile[] = extraction.extracted.map(toLinkFile);
   packages.linkCargoPathDependencies();
   const findings = analyzeProgram(await linkProgram(linkFiles, declared));
   const left = new Set(extraction.skipped.filter((entry) => entry.severity !== 'note').map((entry) => entry.file));

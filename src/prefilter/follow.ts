@@ -279,8 +279,11 @@ export class NameFollower {
    * a spawn before it: spawning functions called from those writers' region matter, other ones
    * (most of a big tree's thread code) do not. Then thread bodies started there, forward: their
    * readers and writes.
+   *
+   * `readersFrom`, when given, names the only functions a reader is searched from: those of the
+   * findings the analysis makes of the files parsed so far (see `extractSelected`).
    */
-  specs(files: readonly ParsedFile[]): FollowSpecs {
+  specs(files: readonly ParsedFile[], readersFrom?: (absPath: string, key: string) => boolean): FollowSpecs {
     const views: FunctionView[] = files.flatMap((file) => file.facts.functions.map((fn) => ({ fn, file })));
     const callersByWord = new Map<string, Array<{ view: FunctionView; callee: CalleeRef }>>();
     const byName = new Map<string, FunctionView[]>();
@@ -400,17 +403,21 @@ export class NameFollower {
       reading.add(view);
       readingQueue.push(view);
     };
-    for (const view of region) if (view.fn.events.some((event) => event.kind === 'spawn')) addReading(view);
+    if (readersFrom) {
+      for (const view of views) if (readersFrom(view.file.absPath, view.fn.key)) addReading(view);
+    } else {
+      for (const view of region) if (view.fn.events.some((event) => event.kind === 'spawn')) addReading(view);
+    }
     for (const view of region) {
       for (const event of view.fn.events) {
         if ((event.kind !== 'spawn' && event.kind !== 'defer') || !event.body) continue;
         if ('local' in event.body) {
           const local = event.body.local;
           const target = view.file.facts.functions.find((fn) => fn.key === local);
-          if (target) addReading({ fn: target, file: view.file });
+          if (target && !readersFrom) addReading({ fn: target, file: view.file });
         } else {
           result.direct.push(...this.calleeSpecs(event.body.callee, view.file.facts.language, view.file));
-          this.resolveByName(event.body.callee, view, byName).forEach(addReading);
+          if (!readersFrom) this.resolveByName(event.body.callee, view, byName).forEach(addReading);
         }
       }
     }

@@ -5,7 +5,7 @@ import type { ExtractedFile, ExtractionResult } from '../facts/extract.ts';
 import type { Language } from '../facts/types.ts';
 import type { DeclaredNames } from '../link/declaredNames.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
-import { fileStem, NameFollower, type PackageLocation, type PackageReach, type ParsedFile, type TextSpec } from './follow.ts';
+import { fileStem, NameFollower, type FollowSpecs, type PackageLocation, type PackageReach, type ParsedFile, type TextSpec } from './follow.ts';
 import { definitionMatcher, READER_KINDS, seedSpecs } from './tokens.ts';
 import { commonDirectory, TextIndexCache, type FileStamp, type TextRecord } from './textCache.ts';
 import { KeyWordFilter, scanWords, WordSetMatcher } from './wordIndex.ts';
@@ -33,7 +33,7 @@ const FOLLOW_BUDGET = 0.25;
 /**
  * A round that would more than quadruple the files parsed, past a tenth of the tree, is a closure
  * spreading through by-name links: the next round would cost more than parsing the rest (the Python
- * library: 581 seeds, then 2,021 files, then 4,349; the Cargo audit's largest round: 90 then 157).
+ * library: 581 seeds, then 2,021 files, then 4,349).
  * Only speed depends on this: parsing more never changes findings.
  */
 const EXPLODING_GROWTH = 3;
@@ -80,6 +80,12 @@ export interface SelectionInput {
   cache?: { dir: string; salt: string };
   /** Which packages can call into which, when the package graph is known up front (an audit). */
   reach?: PackageReach;
+  /**
+   * Links and analyzes the facts parsed so far and names the functions the findings' readers are
+   * searched from (`${absPath}\0${key}`). Without it, readers are followed from every spawning
+   * function of the writers' region and every thread body started there.
+   */
+  readerStarts?: (parsed: readonly ExtractedFile[]) => Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -169,13 +175,11 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   let remaining = rest;
   let rounds = 0;
   let parsedTheRest = false;
-  while (remaining.length > 0) {
-    if (files.length >= MIN_FILES_FOR_BUDGET && extracted.length > FOLLOW_BUDGET * files.length) {
-      absorb(await input.extract(remaining.map((entry) => entry.file)));
-      parsedTheRest = true;
-      break;
-    }
-    const specs = follower.specs([...context, ...extracted.map(asParsed)]);
+  /**
+   * The files the specs reach (`batch`), and the others. Without `withReaders`, files only a reader
+   * spec reaches stay out of the batch and are counted in `readersOnly`.
+   */
+  const selectBatch = (specs: FollowSpecs, entries: readonly TextEntry[], withReaders: boolean): { batch: DiscoveredFile[]; still: TextEntry[]; readersOnly: number } => {
     const direct = new WordSetMatcher(specs.direct);
     const bridgeCallers = new WordSetMatcher(specs.bridgeCallers);
     const bridgeCallees = new WordSetMatcher(specs.bridgeCallees);
@@ -183,10 +187,10 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     const readerCallees = new WordSetMatcher(specs.readerCallees);
     // Each way in needs a word of the direct, bridge-callee or reader-callee sets.
     const keys = new KeyWordFilter([direct, bridgeCallees, readerCallees]);
-    rounds += 1;
     const batch: DiscoveredFile[] = [];
     const still: TextEntry[] = [];
-    for (const entry of remaining) {
+    let readersOnly = 0;
+    for (const entry of entries) {
       if (!keys.mayMatch(entry.words)) {
         still.push(entry);
         continue;
@@ -199,15 +203,48 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
         (spec.reaches === undefined || reach(input.packageOf(entry.file).id, spec.reaches)) &&
         (spec.reachedFrom === undefined || reach(spec.reachedFrom, input.packageOf(entry.file).id));
       const { words, definitions } = entry;
-      const needed =
+      const forWrites =
         direct.matches(words, definitions, accept) ||
-        (bridgeCallees.matches(words, definitions, accept) && bridgeCallers.matches(words, definitions, accept)) ||
-        (readerCallees.matches(words, definitions, accept) && (entry.reads || readerCallers.matches(words, definitions, accept)));
-      if (needed) batch.push(entry.file);
-      else still.push(entry);
+        (bridgeCallees.matches(words, definitions, accept) && bridgeCallers.matches(words, definitions, accept));
+      const forReaders = !forWrites && readerCallees.matches(words, definitions, accept) && (entry.reads || readerCallers.matches(words, definitions, accept));
+      if (forWrites || (forReaders && withReaders)) {
+        batch.push(entry.file);
+        continue;
+      }
+      if (forReaders) readersOnly += 1;
+      still.push(entry);
     }
+    return { batch, still, readersOnly };
+  };
+  // With the analysis at hand, readers are followed only where a finding will look for one: first
+  // the writes and spawns to a fixpoint, then the readers of the findings that makes, until the
+  // findings' reader starts stop changing (a runtime's write, as in the EdgeDB audit, names none).
+  let readersFrom: ((absPath: string, key: string) => boolean) | undefined;
+  let startsSeen: string | undefined;
+  let readersWaiting = false;
+  while (remaining.length > 0) {
+    if (files.length >= MIN_FILES_FOR_BUDGET && extracted.length > FOLLOW_BUDGET * files.length) {
+      absorb(await input.extract(remaining.map((entry) => entry.file)));
+      parsedTheRest = true;
+      break;
+    }
+    rounds += 1;
+    // Before the analysis is asked, the specs follow every region's readers, but only to see whether any file waits for them.
+    const withReaders = input.readerStarts === undefined || startsSeen !== undefined;
+    const { batch, still, readersOnly } = selectBatch(follower.specs([...context, ...extracted.map(asParsed)], readersFrom), remaining, withReaders);
     remaining = still;
-    if (batch.length === 0) break;
+    readersWaiting = readersOnly > 0;
+    if (batch.length === 0) {
+      // A pre-commit run usually ends here: no file waits for a reader, nothing to ask the analysis.
+      if (!input.readerStarts || (startsSeen === undefined && !readersWaiting)) break;
+      const starts = await input.readerStarts([...(input.context ?? []), ...extracted]);
+      const seen = [...starts].sort().join('\n');
+      // The same starts as last time, or none at all (a write inside a runtime names no reader): done.
+      if (seen === startsSeen || starts.size === 0) break;
+      startsSeen = seen;
+      readersFrom = (absPath, key) => starts.has(`${absPath}\0${key}`);
+      continue;
+    }
     if (files.length >= MIN_FILES_FOR_BUDGET && batch.length > EXPLODING_GROWTH * extracted.length && extracted.length + batch.length > EXPLODING_SHARE * files.length) {
       absorb(await input.extract([...batch, ...remaining.map((entry) => entry.file)]));
       parsedTheRest = true;
