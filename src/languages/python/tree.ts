@@ -1,5 +1,6 @@
 import type { Span } from '../../facts/types.ts';
 import type { Tree } from '../../parse/treeSitter.ts';
+import { CursorNames, SourceText } from '../../parse/treeCopy.ts';
 import { spanFromTreeSitter, type TreeSitterPoint } from '../../positions.ts';
 
 /**
@@ -62,27 +63,8 @@ export function spanOf(node: PyNode): Span {
   return spanFromTreeSitter(node.startPosition, node.endPosition);
 }
 
-/** The source with its line starts, to turn string indices into (row, UTF-16 column) points. */
-class SourceText {
-  private readonly lineStarts: number[] = [0];
-
-  constructor(readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
-  }
-
-  pointAt(index: number): TreeSitterPoint {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle]! <= index) low = middle;
-      else high = middle - 1;
-    }
-    return { row: low, column: index - this.lineStarts[low]! };
-  }
-}
-
-type TreeCursor = ReturnType<Tree['walk']>;
+/** Type and field names of this grammar's ids. */
+const names = new CursorNames();
 
 const PLAIN_STRING_PREFIX = /^[rRbBuU]*["']/;
 
@@ -93,21 +75,21 @@ const OPERATOR_PARENTS: ReadonlySet<string> = new Set(['augmented_assignment', '
 export function copyTree(tree: Tree, source: string): PyNode {
   const text = new SourceText(source);
   const cursor = tree.walk();
-  const root = new PyNode(nodeTypeOf(cursor), undefined, cursor.startIndex, cursor.endIndex, text);
+  const root = new PyNode(names.typeOf(cursor), undefined, cursor.startIndex, cursor.endIndex, text);
   const stack: PyNode[] = [root];
   if (!cursor.gotoFirstChild()) return root;
   for (;;) {
     const parent = stack[stack.length - 1]!;
     let descend: PyNode | undefined;
     if (cursor.nodeIsNamed) {
-      const type = nodeTypeOf(cursor);
+      const type = names.typeOf(cursor);
       if (type !== 'comment') {
-        const node = new PyNode(type, fieldNameOf(cursor), cursor.startIndex, cursor.endIndex, text);
+        const node = new PyNode(type, names.fieldOf(cursor), cursor.startIndex, cursor.endIndex, text);
         parent.namedChildren.push(node);
         if (type !== 'string' || !PLAIN_STRING_PREFIX.test(source.slice(node.startIndex, node.startIndex + 4))) descend = node;
       }
     } else if (OPERATOR_PARENTS.has(parent.type)) {
-      const field = fieldNameOf(cursor);
+      const field = names.fieldOf(cursor);
       if (field) parent.addToken(new PyNode(cursor.nodeType, field, cursor.startIndex, cursor.endIndex, text));
     }
     if (descend && cursor.gotoFirstChild()) {
@@ -120,22 +102,4 @@ export function copyTree(tree: Tree, source: string): PyNode {
       if (stack.length === 0) return root;
     }
   }
-}
-
-/**
- * Node type and field names by their numeric ids, read as strings once per id: the string getters
- * allocate a new string on every call, the id getters do not (the Python grammar's own tables).
- */
-const NODE_TYPES: string[] = [];
-const FIELD_NAMES: Array<string | undefined> = [];
-
-function nodeTypeOf(cursor: TreeCursor): string {
-  const id = cursor.nodeTypeId;
-  return (NODE_TYPES[id] ??= cursor.nodeType);
-}
-
-function fieldNameOf(cursor: TreeCursor): string | undefined {
-  const id = cursor.currentFieldId;
-  if (id === 0) return undefined;
-  return (FIELD_NAMES[id] ??= cursor.currentFieldName || undefined);
 }

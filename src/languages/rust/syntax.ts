@@ -1,8 +1,7 @@
 import type { Span } from '../../facts/types.ts';
 import { parseSource, type Tree } from '../../parse/treeSitter.ts';
 import { spanFromTreeSitter, type TreeSitterPoint } from '../../positions.ts';
-
-type TreeCursor = ReturnType<Tree['walk']>;
+import { CursorNames, SourceText, type TreeCursor } from '../../parse/treeCopy.ts';
 
 /**
  * A plain-JS copy of the syntax tree, built in one cursor pass. Every property access on a native
@@ -67,29 +66,6 @@ export class RustNode {
 }
 
 /**
- * The source with its line starts: positions are computed from string indices only for the few
- * nodes that end up in a span. Columns are UTF-16 code units, like the indices.
- */
-class SourceText {
-  private readonly lineStarts: number[] = [0];
-
-  constructor(readonly text: string) {
-    for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) this.lineStarts.push(index + 1);
-  }
-
-  pointAt(index: number): TreeSitterPoint {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle]! <= index) low = middle;
-      else high = middle - 1;
-    }
-    return { row: low, column: index - this.lineStarts[low]! };
-  }
-}
-
-/**
  * Nodes whose insides no fact needs: comments, macro token trees (also attribute arguments, read
  * as text), type parameters and bounds, struct and enum bodies. Their subtrees are a third of a
  * typical crate's nodes, so they are kept as leaves (their text is still available).
@@ -140,7 +116,7 @@ class TreeCopier {
   }
 
   private make(cursor: TreeCursor, offset: number): RustNode {
-    return new RustNode(this.nextId++, nodeTypeOf(cursor), cursor.startIndex + offset, cursor.endIndex + offset, this.file);
+    return new RustNode(this.nextId++, names.typeOf(cursor), cursor.startIndex + offset, cursor.endIndex + offset, this.file);
   }
 
   /** Copies the children of the cursor's node under `parent`; `offset` maps re-parsed text back into the file. */
@@ -148,7 +124,7 @@ class TreeCopier {
     if (!cursor.gotoFirstChild()) return;
     do {
       const named = cursor.nodeIsNamed;
-      const field = fieldNameOf(cursor);
+      const field = names.fieldOf(cursor);
       if (!named && field === undefined) continue;
       const node = this.make(cursor, offset);
       parent.adopt(node, named, field);
@@ -182,23 +158,8 @@ function isOpaqueInitializer(parent: RustNode, field: string | undefined, node: 
   return field === 'value' && (parent.type === 'static_item' || parent.type === 'const_item') && node.type !== 'string_literal' && node.type !== 'raw_string_literal';
 }
 
-/**
- * Node type and field names by their numeric ids, read as strings once per id: the string getters
- * allocate a new string on every call, the id getters do not.
- */
-const NODE_TYPES: string[] = [];
-const FIELD_NAMES: Array<string | undefined> = [];
-
-function nodeTypeOf(cursor: TreeCursor): string {
-  const id = cursor.nodeTypeId;
-  return (NODE_TYPES[id] ??= cursor.nodeType);
-}
-
-function fieldNameOf(cursor: TreeCursor): string | undefined {
-  const id = cursor.currentFieldId;
-  if (id === 0) return undefined;
-  return (FIELD_NAMES[id] ??= cursor.currentFieldName ?? undefined);
-}
+/** Type and field names of this grammar's ids. */
+const names = new CursorNames();
 
 function gotoNamedChild(cursor: TreeCursor, type: string): boolean {
   if (!cursor.gotoFirstChild()) return false;
