@@ -221,7 +221,6 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   // findings' reader starts stop changing (a runtime's write, as in the EdgeDB audit, names none).
   let readersFrom: ((absPath: string, key: string) => boolean) | undefined;
   let startsSeen: string | undefined;
-  let readersWaiting = false;
   while (remaining.length > 0) {
     if (files.length >= MIN_FILES_FOR_BUDGET && extracted.length > FOLLOW_BUDGET * files.length) {
       absorb(await input.extract(remaining.map((entry) => entry.file)));
@@ -233,10 +232,9 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     const withReaders = input.readerStarts === undefined || startsSeen !== undefined;
     const { batch, still, readersOnly } = selectBatch(follower.specs([...context, ...extracted.map(asParsed)], readersFrom), remaining, withReaders);
     remaining = still;
-    readersWaiting = readersOnly > 0;
     if (batch.length === 0) {
       // A pre-commit run usually ends here: no file waits for a reader, nothing to ask the analysis.
-      if (!input.readerStarts || (startsSeen === undefined && !readersWaiting)) break;
+      if (!input.readerStarts || (startsSeen === undefined && readersOnly === 0)) break;
       const starts = await input.readerStarts([...(input.context ?? []), ...extracted]);
       const seen = [...starts].sort().join('\n');
       // The same starts as last time, or none at all (a write inside a runtime names no reader): done.
