@@ -34,7 +34,7 @@ export interface ExtractionOptions {
   cacheLimitBytes?: number;
   /** Worker threads for parsing (default: the CPU count); 1 parses on the main thread. */
   jobs?: number;
-  /** Shares repeated strings and lists across the files of one extraction (see FactCompactor). */
+  /** Shares equal lists across the files of one extraction (see FactCompactor). */
   compactor?: FactCompactor;
 }
 

@@ -47,7 +47,10 @@ export async function linkProgram(files: readonly LinkFile[], declared: Declared
   // Targets are kept per function and event, not under the linkers' string keys (one per resolved
   // call site, each a long string). Linkers build each target id anew; the program keeps one string
   // per function and one list per distinct set of targets.
-  const targetsOf = new Map<ProgramFunction, Array<readonly FunctionId[] | undefined>>();
+  const writable = (fn: ProgramFunction): Array<readonly FunctionId[] | undefined> => {
+    if (fn.targets === NO_TARGETS) fn.targets = [];
+    return fn.targets as Array<readonly FunctionId[] | undefined>;
+  };
   const sharedLists = new Map<string, FunctionId[]>();
   for (const [language, languageFiles] of [...byLanguage].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const linker = await languageLinker(language as LinkFile['facts']['language']);
@@ -64,29 +67,19 @@ export async function linkProgram(files: readonly LinkFile[], declared: Declared
         list = known.map((id) => functions.get(id)!.id);
         sharedLists.set(key, list);
       }
-      let perEvent = targetsOf.get(owner);
-      if (!perEvent) {
-        perEvent = [];
-        targetsOf.set(owner, perEvent);
-      }
-      perEvent[Number(ref.slice(cut + 1))] = list;
+      writable(owner)[Number(ref.slice(cut + 1))] = list;
     }
   }
   for (const fn of ordered) {
-    let perEvent = targetsOf.get(fn);
     fn.fact.events.forEach((event, index) => {
       const local = localTarget(event);
       if (local === undefined) return;
-      const id = functionId(fn.file.id, local);
-      const target = functions.get(id);
-      perEvent ??= [];
-      perEvent[index] = target ? [target.id] : undefined;
+      const target = functions.get(functionId(fn.file.id, local));
+      writable(fn)[index] = target ? [target.id] : undefined;
     });
-    if (perEvent) fn.targets = perEvent;
   }
   return { files: sortedFiles, functions, ordered };
 }
-
 
 function bodyLocal(body: BodyRef): string | undefined {
   if ('local' in body) return body.local;

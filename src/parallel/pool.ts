@@ -24,9 +24,9 @@ export interface PoolResult {
   cacheWrites: number;
 }
 
-/** A worker's answer: the outcome of one task, and whether it wrote a cache entry. */
 /**
- * The outcome travels as JSON text, not as a structured clone: the main thread then holds facts as
+ * A worker's answer: the outcome of one task, and whether it wrote a cache entry. The outcome
+ * travels as JSON text, not as a structured clone: the main thread then holds facts as
  * it does when it reads them from the cache (JSON.parse shares short strings), a fifth less memory
  * in a node_modules audit, and one string crosses threads instead of an object graph.
  */
