@@ -21,10 +21,10 @@ function parseJobs(value: string): number {
   return jobs;
 }
 
-/** Options shared by `scan` and `audit` that trade nothing but time: same findings either way. */
+/** Options shared by `scan` and `audit` that trade time: the same findings either way, but for the prefilter's known gap (README, Known limitations). */
 export function addPerformanceOptions(command: Command): Command {
   return command
-    .option('--exhaustive', 'parse every file; by default a text pass skips files that cannot contribute (same findings)')
+    .option('--exhaustive', 'parse every file; by default a text pass skips files that cannot contribute (same findings but for one known gap: README, Known limitations)')
     .option('--no-cache', `do not read or write the fact cache (${path.join(envraceCacheDir(), 'facts')})`)
     .option('-j, --jobs <n>', `worker threads for parsing (default: ${defaultJobs()}, the CPU count)`, parseJobs);
 }

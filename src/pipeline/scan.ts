@@ -28,7 +28,7 @@ export interface ScanOptions {
   /** Configuration include/exclude: false leaves a discovered file out of the analysis. */
   includeFile?: (absPath: string) => boolean;
   onProgress?: (done: number, total: number) => void;
-  /** Parse every file instead of only those that can matter (same findings; see src/prefilter). */
+  /** Parse every file instead of only those that can matter (same findings but for a known gap; see src/prefilter and README). */
   exhaustive?: boolean;
   /** Fact cache directory; undefined: no cache. */
   cacheDir?: string;
