@@ -6,12 +6,12 @@ import { discoverFiles, type DiscoveredFile } from '../discover/files.ts';
 import { PackageResolver } from '../discover/packages.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
 import { extractFiles, type ExtractedFile } from '../facts/extract.ts';
-import { readerStartKeys } from '../pipeline/readerStarts.ts';
+import { ParsedProgram, readerStartKeys } from '../pipeline/readerStarts.ts';
+import { trace } from '../util/trace.ts';
 import type { Language } from '../facts/types.ts';
 import { languageForPath } from '../languages/extensions.ts';
 import type { LinkFile, PackageRef } from '../languages/types.ts';
 import { DeclaredNames } from '../link/declaredNames.ts';
-import { linkProgram } from '../link/program.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import type { DependencyReport, ScanResult } from '../pipeline/scan.ts';
 import { toPosix } from '../util/paths.ts';
@@ -109,6 +109,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   const project = await extractFiles(discovery.files, { ...extraction, exhaustive: true, declared: projectDeclared, packageOf: (file) => ({ id: file.absPath, root: dir }) });
   skipped.push(...project.skipped);
 
+  trace(() => `audit: ${project.extracted.length} project files parsed`);
   const resolutions: Resolution[] = [];
   for (const ecosystem of ecosystems) {
     try {
@@ -122,6 +123,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     }
   }
 
+  trace(() => `audit: resolved ${resolutions.map((resolution) => `${resolution.packages.length} ${resolution.ecosystem} packages`).join(', ')}`);
   const dependencies = resolutions.flatMap((resolution) => resolution.packages.filter((pkg) => !pkg.ref.inProject && (options.includeDev || !pkg.dev)));
   const dependencyFiles: Array<DiscoveredFile & { pkg: ResolvedPackage }> = [];
   const seen = new Set(discovery.files.map((file) => file.absPath));
@@ -154,6 +156,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     const projectIds = new Set(files.filter((file) => file.pkg.inProject).map((file) => file.id));
     return { inProject: (fileId) => projectIds.has(fileId) };
   };
+  const linker = new ParsedProgram(toLinkFile, declared);
   const extractedDependencies = await extractFiles(dependencyFiles, {
     ...extraction,
     exhaustive: options.exhaustive,
@@ -163,7 +166,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     reach: packageReach(resolvedPackages.filter((pkg) => pkg.ecosystem === 'cargo').map((pkg) => pkg.ref)),
     readerStarts: (parsed) => {
       fallback.linkCargoPathDependencies();
-      return readerStartKeys(parsed, toLinkFile, declared, inProjectOf);
+      return readerStartKeys(parsed, linker, inProjectOf);
     },
   });
   // Other people's code often uses syntax the grammars do not know (`try!` in edition 2015): one line
@@ -174,11 +177,11 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
     skipped.push({ file: '(dependencies)', reason: `${partial.size} dependency ${partial.size === 1 ? 'file' : 'files'} analyzed in part (syntax the parser does not know, or invalid UTF-8)`, severity: 'note' });
   }
 
-  const linkFiles: LinkFile[] = [...project.extracted, ...extractedDependencies.extracted].map(toLinkFile);
   fallback.linkCargoPathDependencies();
 
   options.onProgress?.('linking and analyzing');
-  const program = await linkProgram(linkFiles, declared);
+  const { linkFiles, program } = await linker.link([...project.extracted, ...extractedDependencies.extracted]);
+  trace(() => 'audit: linked');
   const fileToPackage = new Map(linkFiles.map((file) => [file.id, file.pkg]));
   const inProject = (fileId: string): boolean => fileToPackage.get(fileId)?.inProject ?? false;
   const all = analyzeProgram(program, { isLibrary: (pkg, hasEntry) => !pkg.inProject || !hasEntry, inProject });

@@ -7,12 +7,11 @@ import type { CatalogEntry } from '../catalog/types.ts';
 import { discoverFiles } from '../discover/files.ts';
 import { PackageResolver } from '../discover/packages.ts';
 import { extractFiles, type ExtractedFile } from '../facts/extract.ts';
-import { readerStartKeys } from './readerStarts.ts';
+import { ParsedProgram, readerStartKeys } from './readerStarts.ts';
 import type { Language } from '../facts/types.ts';
 import type { LinkFile } from '../languages/types.ts';
 import type { RuleSetting } from '../config/types.ts';
 import { DeclaredNames } from '../link/declaredNames.ts';
-import { linkProgram } from '../link/program.ts';
 import { loadRules } from '../rules/registry.ts';
 import { applySuppressions } from '../suppress/apply.ts';
 import { SourceTexts } from '../suppress/sources.ts';
@@ -85,6 +84,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const packages = new PackageResolver(root);
   const declared = new DeclaredNames();
   const toLinkFile = ({ file, facts }: ExtractedFile): LinkFile => ({ id: file.id, path: toPosix(file.absPath), facts, pkg: packages.packageFor(file.absPath, file.language) });
+  const linker = new ParsedProgram(toLinkFile, declared);
   const extraction = await extractFiles(discovery.files, {
     declared,
     packageOf: (file) => packages.packageFor(file.absPath, file.language),
@@ -96,12 +96,11 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     jobs: options.jobs,
     readerStarts: (parsed) => {
       packages.linkCargoPathDependencies();
-      return readerStartKeys(parsed, toLinkFile, declared);
+      return readerStartKeys(parsed, linker);
     },
   });
-  const linkFiles: LinkFile[] = extraction.extracted.map(toLinkFile);
   packages.linkCargoPathDependencies();
-  const findings = analyzeProgram(await linkProgram(linkFiles, declared));
+  const findings = analyzeProgram((await linker.link(extraction.extracted)).program);
   const left = new Set(extraction.skipped.filter((entry) => entry.severity !== 'note').map((entry) => entry.file));
   const covered = discovery.files.filter((file) => !left.has(file.id));
   const skipped = [...discovery.skipped, ...packages.problems, ...extraction.skipped].sort(

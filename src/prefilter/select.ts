@@ -9,6 +9,7 @@ import { fileStem, NameFollower, type FollowSpecs, type PackageLocation, type Pa
 import { definitionMatcher, READER_KINDS, seedSpecs } from './tokens.ts';
 import { commonDirectory, TextIndexCache, type FileStamp, type TextRecord } from './textCache.ts';
 import { KeyWordFilter, scanWords, WordSetMatcher } from './wordIndex.ts';
+import { trace } from '../util/trace.ts';
 
 export interface SelectionStats {
   /** Source files considered. */
@@ -54,6 +55,21 @@ interface TextEntry {
   definitions?: Uint32Array;
   /** Its text names an API that reads the environment. */
   reads: boolean;
+}
+
+/** Specs repeat (every call of `new` in the region asks for the same definition): each is checked once per file. */
+function distinctSpecs(specs: readonly TextSpec[]): TextSpec[] {
+  const distinct = new Map<string, TextSpec>();
+  for (const spec of specs) {
+    const key = [spec.language, spec.words.join(' '), spec.stem ?? '', spec.defines ? 'd' : '', spec.under ?? '', spec.reaches ?? '', spec.reachedFrom ?? ''].join('\0');
+    if (!distinct.has(key)) distinct.set(key, spec);
+  }
+  return [...distinct.values()];
+}
+
+function withoutWords(words: Uint32Array, removed: Uint32Array): Uint32Array {
+  const drop = new Set(removed);
+  return words.filter((word) => !drop.has(word));
 }
 
 function readBytes(absPath: string): Buffer | undefined {
@@ -111,10 +127,12 @@ function textPass(files: readonly DiscoveredFile[], input: SelectionInput, cache
     return matchers;
   };
   const scan = (file: DiscoveredFile, bytes: Buffer): TextRecord => {
-    const { hashes, declared, definitions } = scanWords(bytes, file.language);
+    const { hashes, declared, definitions, definedOnly } = scanWords(bytes, file.language);
     const matchers = matchersFor(file.language);
-    const seed = matchers.specs.matches(hashes) || (matchers.definitions?.test(bytes.toString('latin1')) ?? false);
-    return seed ? { seed, reads: false, declared } : { seed, reads: matchers.readers.matches(hashes), declared, hashes, ...(definitions ? { definitions } : {}) };
+    // An API named only where something is defined (`pub fn setenv(..);` of an extern block) is not called there.
+    const used = definedOnly.length === 0 ? hashes : withoutWords(hashes, definedOnly);
+    const seed = matchers.specs.matches(used) || (matchers.definitions?.test(bytes.toString('latin1')) ?? false);
+    return seed ? { seed, reads: false, declared } : { seed, reads: matchers.readers.matches(used), declared, hashes, ...(definitions ? { definitions } : {}) };
   };
   const seeds: DiscoveredFile[] = [];
   const rest: TextEntry[] = [];
@@ -156,6 +174,7 @@ function textPass(files: readonly DiscoveredFile[], input: SelectionInput, cache
 export async function extractSelected(files: readonly DiscoveredFile[], input: SelectionInput): Promise<SelectionResult> {
   const cache = input.cache ? new TextIndexCache(input.cache.dir, input.cache.salt, commonDirectory(files.map((file) => file.absPath))) : undefined;
   const { seeds, rest } = textPass(files, input, cache);
+  trace(() => `text pass: ${seeds.length} of ${files.length} files are seeds`);
   cache?.save();
   const extracted: ExtractedFile[] = [];
   const skipped: Skipped[] = [];
@@ -164,6 +183,7 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     skipped.push(...result.skipped);
   };
   absorb(await input.extract(seeds));
+  trace(() => 'seeds parsed');
 
   const reach = input.reach ?? (() => true);
   const follower = new NameFollower(input.declared, reach);
@@ -180,11 +200,11 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
    * spec reaches stay out of the batch and are counted in `readersOnly`.
    */
   const selectBatch = (specs: FollowSpecs, entries: readonly TextEntry[], withReaders: boolean): { batch: DiscoveredFile[]; still: TextEntry[]; readersOnly: number } => {
-    const direct = new WordSetMatcher(specs.direct);
-    const bridgeCallers = new WordSetMatcher(specs.bridgeCallers);
-    const bridgeCallees = new WordSetMatcher(specs.bridgeCallees);
-    const readerCallers = new WordSetMatcher(specs.readerCallers);
-    const readerCallees = new WordSetMatcher(specs.readerCallees);
+    const direct = new WordSetMatcher(distinctSpecs(specs.direct));
+    const bridgeCallers = new WordSetMatcher(distinctSpecs(specs.bridgeCallers));
+    const bridgeCallees = new WordSetMatcher(distinctSpecs(specs.bridgeCallees));
+    const readerCallers = new WordSetMatcher(distinctSpecs(specs.readerCallers));
+    const readerCallees = new WordSetMatcher(distinctSpecs(specs.readerCallees));
     // Each way in needs a word of the direct, bridge-callee or reader-callee sets.
     const keys = new KeyWordFilter([direct, bridgeCallees, readerCallees]);
     const batch: DiscoveredFile[] = [];
@@ -196,12 +216,25 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
         continue;
       }
       const { language, absPath } = entry.file;
+      // Computed once per file, not once per word set that matches it (thousands in a crate tree).
+      let stem: string | undefined;
+      let packageId: string | undefined;
+      const reaches = new Map<string, boolean>();
+      const reachedFrom = new Map<string, boolean>();
+      const memo = (known: Map<string, boolean>, other: string, compute: (own: string) => boolean): boolean => {
+        let answer = known.get(other);
+        if (answer === undefined) {
+          answer = compute((packageId ??= input.packageOf(entry.file).id));
+          known.set(other, answer);
+        }
+        return answer;
+      };
       const accept = (spec: TextSpec): boolean =>
         spec.language === language &&
-        (spec.stem === undefined || spec.stem === fileStem(absPath)) &&
+        (spec.stem === undefined || spec.stem === (stem ??= fileStem(absPath))) &&
         (spec.under === undefined || absPath.startsWith(spec.under)) &&
-        (spec.reaches === undefined || reach(input.packageOf(entry.file).id, spec.reaches)) &&
-        (spec.reachedFrom === undefined || reach(spec.reachedFrom, input.packageOf(entry.file).id));
+        (spec.reaches === undefined || memo(reaches, spec.reaches, (own) => reach(own, spec.reaches!))) &&
+        (spec.reachedFrom === undefined || memo(reachedFrom, spec.reachedFrom, (own) => reach(spec.reachedFrom!, own)));
       const { words, definitions } = entry;
       const forWrites =
         direct.matches(words, definitions, accept) ||
@@ -232,6 +265,7 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     const withReaders = input.readerStarts === undefined || startsSeen !== undefined;
     const { batch, still, readersOnly } = selectBatch(follower.specs([...context, ...extracted.map(asParsed)], readersFrom), remaining, withReaders);
     remaining = still;
+    trace(() => `round ${rounds}: ${batch.length} files to parse`);
     if (batch.length === 0) {
       // A pre-commit run usually ends here: no file waits for a reader, nothing to ask the analysis.
       if (!input.readerStarts || (startsSeen === undefined && readersOnly === 0)) break;

@@ -9,7 +9,7 @@ import type { Language } from '../facts/types.ts';
  */
 
 /** Changes whenever what `scanWords` records for the same bytes changes: cached records of another revision are not used. */
-export const SCANNER_REVISION = 2;
+export const SCANNER_REVISION = 3;
 
 const OTHER = 0;
 const DIGIT = 1;
@@ -42,6 +42,11 @@ export interface FileWords {
   declared: string[];
   /** Names the file defines at any depth (Python `def`/`class`, Rust `fn`), hashed; undefined: not known for this language. */
   definitions?: Uint32Array;
+  /**
+   * The identifiers that appear only where a name is defined (`pub fn setenv(..);` in an extern
+   * block, a method named `spawn`), never where a name is used: such a mention names no call.
+   */
+  definedOnly: Uint32Array;
 }
 
 /**
@@ -88,6 +93,8 @@ const TABLE_BITS = 17;
 const TABLE_SIZE = 1 << TABLE_BITS;
 const table = new Uint32Array(TABLE_SIZE);
 const stamps = new Uint32Array(TABLE_SIZE);
+/** Per slot, the generation in which the word was last seen outside a definition's name. */
+const usedStamps = new Uint32Array(TABLE_SIZE);
 const distinct = new Uint32Array(TABLE_SIZE >> 1);
 let generation = 0;
 
@@ -95,6 +102,7 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
   generation = (generation + 1) >>> 0;
   if (generation === 0) {
     stamps.fill(0);
+    usedStamps.fill(0);
     generation = 1;
   }
   const declaration = DECLARATION[language];
@@ -149,8 +157,10 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
       i += 1;
     }
     hash >>>= 0;
+    let defining = false;
     if (declaration) {
       if (nameFollows) {
+        defining = true;
         if (nameIsMethod) declared.push(bytes.toString('utf8', start, i));
         definitions.push(hash);
         nameFollows = false;
@@ -170,9 +180,18 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
       distinct[count] = hash;
       count += 1;
     }
+    if (!defining) usedStamps[slot] = generation;
+  }
+  const definedOnly: number[] = [];
+  for (let at = 0; at < count; at += 1) {
+    const hash = distinct[at]!;
+    let slot = hash & (TABLE_SIZE - 1);
+    while (stamps[slot] !== generation || table[slot] !== hash) slot = (slot + 1) & (TABLE_SIZE - 1);
+    if (usedStamps[slot] !== generation) definedOnly.push(hash);
   }
   return {
     hashes: distinct.slice(0, count),
+    definedOnly: Uint32Array.from(definedOnly),
     declared: language === 'javascript' ? javascriptMethods(bytes) : declared,
     definitions: declaration ? Uint32Array.from(new Set(definitions)) : undefined,
   };

@@ -26,6 +26,19 @@ describe('text pass words', () => {
     expect(mentions('#define set setenv\n', 'c', 'setenv')).toBe(true);
   });
 
+  it('tells names that appear only where they are defined from names that are also used', () => {
+    const definedOnly = (source: string, language: Parameters<typeof scanWords>[1]) => [...scanWords(Buffer.from(source), language).definedOnly];
+    // libc's extern block declares `setenv` and calls nothing: no seed comes from such a file.
+    const externBlock = 'extern "C" {\n    pub fn setenv(name: *const c_char, value: *const c_char) -> c_int;\n    pub fn getenv(name: *const c_char) -> *mut c_char;\n}\n';
+    expect(definedOnly(externBlock, 'rust')).toEqual([hashWord('setenv'), hashWord('getenv')]);
+    // Defined and called in the same file: the call counts.
+    expect(definedOnly('fn setenv() {}\nfn main() { setenv(); }\n', 'rust')).toEqual([hashWord('main')]);
+    expect(definedOnly('class Thread:\n    def start(self):\n        pass\nThread().start()\n', 'python')).toEqual([]);
+    expect(definedOnly('def putenv(k, v):\n    pass\n', 'python')).toEqual([hashWord('putenv')]);
+    // Languages whose definitions the text pass does not recognize have none.
+    expect(definedOnly('int setenv(const char *a, const char *b, int c);\n', 'c')).toEqual([]);
+  });
+
   it('matches word sets through the prefilter bits without losing a set', () => {
     const matcher = new WordSetMatcher([{ words: ['thread', 'spawn'] }, { words: ['set_var'] }]);
     expect(matcher.matches(scanWords(Buffer.from('use std::thread; fn f() { thread::spawn(g); }'), 'rust').hashes)).toBe(true);

@@ -3,6 +3,8 @@ import { brief, fn } from '../support/facts.ts';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { CallEvent, Event, FileFacts, FunctionFact } from '../../src/facts/types.ts';
 import { rustAdapter } from '../../src/languages/rust/extract.ts';
+import { copyTree } from '../../src/languages/rust/syntax.ts';
+import { parseSource } from '../../src/parse/treeSitter.ts';
 
 const catalog = loadCatalog('rust');
 
@@ -137,6 +139,12 @@ fn unix_helper() {}
 fn production() {}
 `);
     expect(facts.functions.map((f) => f.key)).toEqual(['main', 'production']);
+  });
+
+  it('does not copy the insides of test-only items out of the syntax tree', () => {
+    const source = '#[cfg(test)]\nmod tests {\n    fn helper() { std::env::set_var("A", "1"); }\n}\n#[cfg(not(test))]\nmod live {\n    fn helper() {}\n}\n';
+    const modules = copyTree(parseSource('rust', source), source).namedChildren.filter((node) => node.type === 'mod_item');
+    expect(modules.map((node) => node.namedChildren.length)).toEqual([0, 2]);
   });
 
   it('marks functions that run inside a multi-threaded runtime', () => {

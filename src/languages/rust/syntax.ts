@@ -2,6 +2,7 @@ import type { Span } from '../../facts/types.ts';
 import { parseSource, type Tree } from '../../parse/treeSitter.ts';
 import { spanFromTreeSitter, type TreeSitterPoint } from '../../positions.ts';
 import { CursorNames, SourceText, type TreeCursor } from '../../parse/treeCopy.ts';
+import { isTestOnly } from './attributes.ts';
 
 /**
  * A plain-JS copy of the syntax tree, built in one cursor pass. Every property access on a native
@@ -128,7 +129,7 @@ class TreeCopier {
       if (!named && field === undefined) continue;
       const node = this.make(cursor, offset);
       parent.adopt(node, named, field);
-      if (!named || LEAF_COPIES.has(node.type) || isOpaqueInitializer(parent, field, node)) continue;
+      if (!named || LEAF_COPIES.has(node.type) || isOpaqueInitializer(parent, field, node) || isTestOnlyItem(node)) continue;
       this.copyChildren(cursor, node, offset);
       if (node.type === 'macro_invocation') this.expandMacro(node, parent);
     } while (cursor.gotoNextSibling());
@@ -156,6 +157,16 @@ class TreeCopier {
  */
 function isOpaqueInitializer(parent: RustNode, field: string | undefined, node: RustNode): boolean {
   return field === 'value' && (parent.type === 'static_item' || parent.type === 'const_item') && node.type !== 'string_literal' && node.type !== 'raw_string_literal';
+}
+
+/**
+ * Items the extractors skip when they are test-only (`#[cfg(test)] mod tests { .. }`, a `#[test]`
+ * function): their insides are not copied. Often a third of a crate file.
+ */
+const TEST_GATED_ITEMS = new Set(['mod_item', 'function_item', 'impl_item', 'trait_item']);
+
+function isTestOnlyItem(node: RustNode): boolean {
+  return TEST_GATED_ITEMS.has(node.type) && node.previousNamedSibling?.type === 'attribute_item' && isTestOnly(node);
 }
 
 /** Type and field names of this grammar's ids. */
