@@ -5,7 +5,7 @@ import { analyzeProgram, type AnalyzeOptions } from '../analyze/index.ts';
 import { discoverFiles, type DiscoveredFile } from '../discover/files.ts';
 import { PackageResolver } from '../discover/packages.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
-import { extractFiles, type ExtractedFile } from '../facts/extract.ts';
+import { extractFiles, prestartExtraction, type ExtractedFile } from '../facts/extract.ts';
 import { ParsedProgram, readerStartKeys } from '../pipeline/readerStarts.ts';
 import { trace } from '../util/trace.ts';
 import type { Language } from '../facts/types.ts';
@@ -110,6 +110,8 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   skipped.push(...project.skipped);
 
   trace(() => `audit: ${project.extracted.length} project files parsed`);
+  // Resolving takes a while (`cargo metadata`, the Python interpreter): the parsing threads start meanwhile.
+  prestartExtraction(extraction);
   const resolutions: Resolution[] = [];
   for (const ecosystem of ecosystems) {
     try {

@@ -3,7 +3,7 @@ import { DEFAULT_CACHE_LIMIT_BYTES, FactCache } from '../cache/factCache.ts';
 import { catalogsFor } from '../catalog/load.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
 import type { DiscoveredFile } from '../discover/files.ts';
-import { closeWorkerPool, extractInWorkers, poolRunning } from '../parallel/pool.ts';
+import { closeWorkerPool, extractInWorkers, poolRunning, prestartWorkers } from '../parallel/pool.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import type { DeclaredNames } from '../link/declaredNames.ts';
 import type { PackageLocation, PackageReach } from '../prefilter/follow.ts';
@@ -45,6 +45,16 @@ export function defaultJobs(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
+/** Starts the extraction workers `extractAll` will use with these options, if it will use any. */
+export function prestartExtraction(options: ExtractionOptions): void {
+  const jobs = options.jobs ?? defaultJobs();
+  if (jobs > 1) prestartWorkers(poolOptionsOf(options, jobs));
+}
+
+function poolOptionsOf(options: ExtractionOptions, jobs: number) {
+  return { jobs, settings: { maxFileBytes: options.maxFileBytes, extraCatalog: options.extraCatalog }, cacheDir: options.cacheDir, cacheLimitBytes: options.cacheLimitBytes };
+}
+
 /**
  * Reads and extracts every given file, on worker threads when there is enough work, from the fact
  * cache where the content was seen before. A file that cannot be read or parsed is skipped with a
@@ -52,8 +62,9 @@ export function defaultJobs(): number {
  */
 export async function extractAll(files: readonly DiscoveredFile[], options: ExtractionOptions): Promise<ExtractionResult> {
   const tasks = files.map((file) => ({ absPath: file.absPath, id: file.id, language: file.language }));
-  const settings = { maxFileBytes: options.maxFileBytes, extraCatalog: options.extraCatalog };
   const jobs = options.jobs ?? defaultJobs();
+  const poolOptions = poolOptionsOf(options, jobs);
+  const { settings } = poolOptions;
   const cache = options.cacheDir ? new FactCache(options.cacheDir, options.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT_BYTES) : undefined;
   const outcomes: Array<ExtractOutcome | undefined> = new Array(tasks.length);
   let done = 0;
@@ -72,7 +83,6 @@ export async function extractAll(files: readonly DiscoveredFile[], options: Extr
   }
   const missed = misses.map((index) => tasks[index]!);
   let cacheWrites = 0;
-  const poolOptions = { jobs, settings, cacheDir: options.cacheDir, cacheLimitBytes: options.cacheLimitBytes };
   if (jobs > 1 && missed.length > 0 && (missed.length >= MIN_FILES_FOR_WORKERS || poolRunning(poolOptions))) {
     const pooled = await extractInWorkers(missed, { ...poolOptions, onDone: () => report() });
     pooled.outcomes.forEach((outcome, position) => (outcomes[misses[position]!] = outcome));

@@ -106,6 +106,10 @@ class WorkerPool {
     return { outcomes, cacheWrites };
   }
 
+  prestart(): void {
+    for (const worker of this.take(this.size)) worker.unref();
+  }
+
   /** `count` workers, started as needed, ref'd while they work. */
   private take(count: number): Worker[] {
     while (this.workers.length < count) {
@@ -151,6 +155,18 @@ export async function extractInWorkers(tasks: readonly ExtractTask[], options: P
     shared = new WorkerPool(key, options.jobs, options);
   }
   return shared.run(tasks, options.onDone);
+}
+
+/**
+ * Starts the workers ahead of the first batch, while the caller waits for something else (an
+ * audit's `cargo metadata`): loading the parsers in each worker then costs no wall time.
+ */
+export function prestartWorkers(options: Omit<PoolOptions, 'onDone'>): void {
+  const key = poolKey(options);
+  if (shared?.key === key) return;
+  void shared?.close();
+  shared = new WorkerPool(key, options.jobs, options);
+  shared.prestart();
 }
 
 /** Stops the workers (tests; a CLI run just exits, idle workers do not hold it). */

@@ -29,15 +29,37 @@ export class SourceText {
 
 /**
  * Node type and field names by their numeric ids, read as strings once per id: the string getters
- * allocate a new string on every call, the id getters do not. One per grammar (ids are its own).
+ * allocate a new string on every call, the id getters do not. Whether a type is named is a property
+ * of its id too (an alias has its own id), so it is asked once per id as well: a copy then makes one
+ * call into the binding per node to know what it is. One per grammar (ids are its own).
  */
 export class CursorNames {
   private readonly types: string[] = [];
+  private readonly named: boolean[] = [];
   private readonly fields: Array<string | undefined> = [];
 
-  typeOf(cursor: TreeCursor): string {
+  /** The id of the cursor's node type, its name and namedness remembered. */
+  typeIdOf(cursor: TreeCursor): number {
     const id = cursor.nodeTypeId;
-    return (this.types[id] ??= cursor.nodeType);
+    if (this.types[id] === undefined) {
+      this.types[id] = cursor.nodeType;
+      this.named[id] = cursor.nodeIsNamed;
+    }
+    return id;
+  }
+
+  /** The name of a type id seen by `typeIdOf`. */
+  typeName(id: number): string {
+    return this.types[id]!;
+  }
+
+  /** Whether a type id seen by `typeIdOf` is a named node type. */
+  isNamed(id: number): boolean {
+    return this.named[id]!;
+  }
+
+  typeOf(cursor: TreeCursor): string {
+    return this.typeName(this.typeIdOf(cursor));
   }
 
   fieldOf(cursor: TreeCursor): string | undefined {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CalleeRef, FileFacts, FunctionFact, Language } from '../facts/types.ts';
+import type { CallEvent, CalleeRef, FileFacts, FunctionFact, Language } from '../facts/types.ts';
 import { MAX_METHODS_BY_NAME, type DeclaredNames } from '../link/declaredNames.ts';
 import { moduleNameOf } from '../languages/python/moduleNames.ts';
 import { BUILTIN_METHOD_NAMES, CONSTRUCTOR as PYTHON_CONSTRUCTOR } from '../languages/python/protocol.ts';
@@ -465,21 +465,29 @@ export class NameFollower {
    * caller a parameter writer too.
    */
   private environmentHandOffs(views: readonly FunctionView[], byName: ReadonlyMap<string, FunctionView[]>): FunctionView[] {
+    // Calls handing something over, by the names they link through (a function's, or a class's for its constructor).
+    const handOffs = new Map<string, Array<{ view: FunctionView; event: CallEvent }>>();
+    for (const view of views) {
+      for (const event of view.fn.events) {
+        if (event.kind === 'call' && event.args?.some((arg) => arg !== null) && byName.has(event.callee.name)) push(handOffs, event.callee.name, { view, event });
+      }
+    }
     const writers = new Set(views.filter(({ fn }) => fn.events.some((event) => event.kind === 'env.write' && event.param !== undefined)));
-    const handOffs = views.flatMap((view) => view.fn.events.flatMap((event) => (event.kind === 'call' && event.args?.some((arg) => arg !== null) ? [{ view, event }] : [])));
+    const queue = [...writers];
     const found = new Set<FunctionView>();
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const { view, event } of handOffs) {
-        for (const target of this.resolveByName(event.callee, view, byName)) {
-          if (!writers.has(target)) continue;
+    for (let head = 0; head < queue.length; head += 1) {
+      const target = queue[head]!;
+      const names = target.fn.container !== undefined && CONSTRUCTORS.has(target.fn.name) ? [target.fn.name, target.fn.container] : [target.fn.name];
+      for (const name of names) {
+        for (const { view, event } of handOffs.get(name) ?? []) {
+          if (!this.mayCall(event.callee, view, target)) continue;
           if (event.args!.some((arg) => arg !== null && 'env' in arg)) {
             found.add(view);
             found.add(target);
           }
           if (!writers.has(view) && event.args!.some((arg) => arg !== null && 'param' in arg)) {
             writers.add(view);
-            changed = true;
+            queue.push(view);
           }
         }
       }

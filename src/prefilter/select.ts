@@ -112,15 +112,17 @@ export interface SelectionInput {
  * nothing to parse.
  */
 function textPass(files: readonly DiscoveredFile[], input: SelectionInput, cache: TextIndexCache | undefined): { seeds: DiscoveredFile[]; rest: TextEntry[] } {
-  const seedMatchers = new Map<Language, { specs: WordSetMatcher<{ words: string[] }>; readers: WordSetMatcher<{ words: string[] }>; definitions: RegExp | undefined }>();
+  type Words = WordSetMatcher<{ words: string[] }>;
+  const seedMatchers = new Map<Language, { specs: Words; readers: Words; definitions: { names: Words; pattern: RegExp } | undefined }>();
   const matchersFor = (language: Language) => {
     let matchers = seedMatchers.get(language);
     if (!matchers) {
       const catalog = input.catalogFor(language);
+      const definitions = definitionMatcher(catalog);
       matchers = {
         specs: new WordSetMatcher(seedSpecs(catalog).map((words) => ({ words }))),
         readers: new WordSetMatcher(seedSpecs(catalog, READER_KINDS).map((words) => ({ words }))),
-        definitions: definitionMatcher(catalog),
+        definitions: definitions && { names: new WordSetMatcher(definitions.names.map((name) => ({ words: [name] }))), pattern: definitions.pattern },
       };
       seedMatchers.set(language, matchers);
     }
@@ -131,7 +133,8 @@ function textPass(files: readonly DiscoveredFile[], input: SelectionInput, cache
     const matchers = matchersFor(file.language);
     // An API named only where something is defined (`pub fn setenv(..);` of an extern block) is not called there.
     const used = definedOnly.length === 0 ? hashes : withoutWords(hashes, definedOnly);
-    const seed = matchers.specs.matches(used) || (matchers.definitions?.test(bytes.toString('latin1')) ?? false);
+    const interposes = matchers.definitions !== undefined && matchers.definitions.names.matches(hashes) && matchers.definitions.pattern.test(bytes.toString('latin1'));
+    const seed = matchers.specs.matches(used) || interposes;
     return seed ? { seed, reads: false, declared } : { seed, reads: matchers.readers.matches(used), declared, hashes, ...(definitions ? { definitions } : {}) };
   };
   const seeds: DiscoveredFile[] = [];

@@ -62,10 +62,11 @@ export function seedSpecs(catalog: Catalog, kinds: ReadonlySet<CatalogKind> = SE
 
 /**
  * Interposable symbols (`malloc`, `free`) are called everywhere; only a definition matters, so they
- * get a definition-shaped pattern: the name, a parameter list without `;`, then a body.
+ * get a definition-shaped pattern: the name, a parameter list without `;`, then a body. The text
+ * is searched for it only when the file mentions one of `names`.
  */
-export function definitionMatcher(catalog: Catalog): RegExp | undefined {
-  const names = catalog.entries.filter((entry) => entry.kind === 'interposable').flatMap((entry) => entry.names).filter((name) => IDENTIFIER.test(name));
+export function definitionMatcher(catalog: Catalog): { names: string[]; pattern: RegExp } | undefined {
+  const names = [...new Set(catalog.entries.filter((entry) => entry.kind === 'interposable').flatMap((entry) => entry.names).filter((name) => IDENTIFIER.test(name)))].sort();
   if (names.length === 0) return undefined;
-  return new RegExp(`(?<![\\w$])(?:${[...new Set(names)].sort().map((name) => name.replace(/[$]/g, '\\$')).join('|')})\\s*\\([^;{}]*\\)[^;{}]*\\{`);
+  return { names, pattern: new RegExp(`(?<![\\w$])(?:${names.map((name) => name.replace(/[$]/g, '\\$')).join('|')})\\s*\\([^;{}]*\\)[^;{}]*\\{`) };
 }

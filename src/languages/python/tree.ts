@@ -81,8 +81,9 @@ export function copyTree(tree: Tree, source: string): PyNode {
   for (;;) {
     const parent = stack[stack.length - 1]!;
     let descend: PyNode | undefined;
-    if (cursor.nodeIsNamed) {
-      const type = names.typeOf(cursor);
+    const typeId = names.typeIdOf(cursor);
+    if (names.isNamed(typeId)) {
+      const type = names.typeName(typeId);
       if (type !== 'comment') {
         const node = new PyNode(type, names.fieldOf(cursor), cursor.startIndex, cursor.endIndex, text);
         parent.namedChildren.push(node);
@@ -90,7 +91,7 @@ export function copyTree(tree: Tree, source: string): PyNode {
       }
     } else if (OPERATOR_PARENTS.has(parent.type)) {
       const field = names.fieldOf(cursor);
-      if (field) parent.addToken(new PyNode(cursor.nodeType, field, cursor.startIndex, cursor.endIndex, text));
+      if (field) parent.addToken(new PyNode(names.typeName(typeId), field, cursor.startIndex, cursor.endIndex, text));
     }
     if (descend && cursor.gotoFirstChild()) {
       stack.push(descend);

@@ -85,6 +85,12 @@ const LEAF_COPIES = new Set([
   'enum_variant_list',
 ]);
 
+/**
+ * The only nodes with field-labelled anonymous children (tree-sitter-rust's node-types.json): other
+ * punctuation is skipped without asking the cursor for its field.
+ */
+const TOKEN_FIELD_PARENTS = new Set(['binary_expression', 'compound_assignment_expr', 'closure_expression']);
+
 /** Where a macro body is re-parsed, and which node of the wrapper holds the parsed body. */
 interface MacroWrapper {
   prefix: string;
@@ -116,18 +122,21 @@ class TreeCopier {
     return root;
   }
 
-  private make(cursor: TreeCursor, offset: number): RustNode {
-    return new RustNode(this.nextId++, names.typeOf(cursor), cursor.startIndex + offset, cursor.endIndex + offset, this.file);
+  private make(cursor: TreeCursor, offset: number, type = names.typeOf(cursor)): RustNode {
+    return new RustNode(this.nextId++, type, cursor.startIndex + offset, cursor.endIndex + offset, this.file);
   }
 
   /** Copies the children of the cursor's node under `parent`; `offset` maps re-parsed text back into the file. */
   private copyChildren(cursor: TreeCursor, parent: RustNode, offset: number): void {
     if (!cursor.gotoFirstChild()) return;
+    const tokenFields = TOKEN_FIELD_PARENTS.has(parent.type);
     do {
-      const named = cursor.nodeIsNamed;
+      const typeId = names.typeIdOf(cursor);
+      const named = names.isNamed(typeId);
+      if (!named && !tokenFields) continue;
       const field = names.fieldOf(cursor);
       if (!named && field === undefined) continue;
-      const node = this.make(cursor, offset);
+      const node = this.make(cursor, offset, names.typeName(typeId));
       parent.adopt(node, named, field);
       if (!named || LEAF_COPIES.has(node.type) || isOpaqueInitializer(parent, field, node) || isTestOnlyItem(node)) continue;
       this.copyChildren(cursor, node, offset);
