@@ -86,6 +86,10 @@ function bench(tree: string, mode: string, count: number, run: (index: number) =
 }
 
 const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'envrace-bench-cache-'));
+/** Empties the fact cache and the text index (the bundled CLI stays): the next run starts cold. */
+const emptyCache = (): void => {
+  for (const dir of ['facts', 'text']) rmSync(path.join(cacheHome, 'envrace', dir), { recursive: true, force: true });
+};
 const scanArgs = (target: string, extra: string[] = []): string[] => [cli, 'scan', target, '--fail-on', 'none', '-f', 'json', '-o', '/dev/null', ...extra];
 // The first run after a source change bundles the CLI into the cache (src/startup/bundle.js): not part of any row.
 spawnSync('node', [cli, '--version'], { env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
@@ -118,7 +122,14 @@ if (selected('precommit')) {
 }
 
 // 2. The project's own examples.
-if (selected('examples')) bench('examples/', 'scan', runs, () => measure('node', scanArgs('examples'), repoRoot, { XDG_CACHE_HOME: cacheHome }));
+if (selected('examples')) {
+  const scan = (): Measurement => measure('node', scanArgs('examples'), repoRoot, { XDG_CACHE_HOME: cacheHome });
+  bench('examples/', 'scan, cold cache', runs, () => {
+    emptyCache();
+    return scan();
+  });
+  bench('examples/', 'scan, warm cache', runs, scan);
+}
 
 // 3. The Python standard library of the machine's python3 (13,000 files, 161 MB).
 const stdlib = selected('stdlib') ? spawnSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).stdout.trim() : '';
@@ -128,7 +139,10 @@ if (stdlib && existsSync(stdlib)) {
   );
   if (stdlibRuns > 0) {
     // The cold run fills the cache that the warm runs then read.
-    bench('python stdlib', 'scan, cold cache', 1, () => measure('node', scanArgs(stdlib, ['--root', stdlib]), repoRoot, { XDG_CACHE_HOME: cacheHome }));
+    bench('python stdlib', 'scan, cold cache', 1, () => {
+      emptyCache();
+      return measure('node', scanArgs(stdlib, ['--root', stdlib]), repoRoot, { XDG_CACHE_HOME: cacheHome });
+    });
     bench('python stdlib', 'scan, warm cache', stdlibRuns, () => measure('node', scanArgs(stdlib, ['--root', stdlib]), repoRoot, { XDG_CACHE_HOME: cacheHome }));
   }
   if (stdlibRuns > 0 && process.env.BENCH_EXHAUSTIVE !== '0') {
@@ -140,9 +154,12 @@ if (stdlib && existsSync(stdlib)) {
 const cargoExample = path.join(repoRoot, 'examples/audit-edgedb-cargo');
 if (selected('cargo') && existsSync('/usr/share/cargo/registry/openssl-probe-0.1.2')) {
   bench('cargo edgedb-shaped', 'cargo metadata alone', runs, () => measure('cargo', ['metadata', '--format-version', '1', '--offline'], cargoExample));
-  bench('cargo edgedb-shaped', 'audit (incl. cargo metadata)', runs, () =>
-    measure('node', [cli, 'audit', cargoExample, '--offline', '--fail-on', 'none', '-f', 'json', '-o', '/dev/null'], repoRoot, { XDG_CACHE_HOME: cacheHome }),
-  );
+  const audit = (): Measurement => measure('node', [cli, 'audit', cargoExample, '--offline', '--fail-on', 'none', '-f', 'json', '-o', '/dev/null'], repoRoot, { XDG_CACHE_HOME: cacheHome });
+  bench('cargo edgedb-shaped', 'audit, cold cache', runs, () => {
+    emptyCache();
+    return audit();
+  });
+  bench('cargo edgedb-shaped', 'audit, warm cache', runs, audit);
 } else if (selected('cargo')) {
   process.stdout.write('cargo edgedb-shaped: skipped (apt-get install librust-reqwest-dev librust-native-tls-dev librust-openssl-probe-dev librust-tokio-dev)\n');
 }
@@ -156,9 +173,12 @@ if (selected('npm')) {
   if (install.status === 0) {
     writeFileSync(path.join(npmProject, 'server.js'), "const http = require('http');\nrequire('dotenv').config();\nhttp.createServer((q, s) => s.end('ok')).listen(8080, '127.0.0.1');\n");
     bench(`node_modules (${popular.length} pkgs)`, 'grep -rl (reference)', runs, () => measure('grep', ['-rlE', '--include=*.js', 'process\\.env|Worker|fetch|lookup', path.join(npmProject, 'node_modules')]));
-    bench(`node_modules (${popular.length} pkgs)`, 'audit', runs, () =>
-      measure('node', [cli, 'audit', npmProject, '--fail-on', 'none', '-f', 'json', '-o', '/dev/null'], repoRoot, { XDG_CACHE_HOME: cacheHome }),
-    );
+    const audit = (): Measurement => measure('node', [cli, 'audit', npmProject, '--fail-on', 'none', '-f', 'json', '-o', '/dev/null'], repoRoot, { XDG_CACHE_HOME: cacheHome });
+    bench(`node_modules (${popular.length} pkgs)`, 'audit, cold cache', runs, () => {
+      emptyCache();
+      return audit();
+    });
+    bench(`node_modules (${popular.length} pkgs)`, 'audit, warm cache', runs, audit);
   } else {
     process.stdout.write(`node_modules: skipped (npm install failed: ${(install.stderr ?? '').split('\n')[0]})\n`);
   }
