@@ -19,10 +19,25 @@ export interface AnalyzeOptions {
   inProject?: (fileId: string) => boolean;
 }
 
+/**
+ * The call graph and function summaries of a program, made once: the prefilter's last look
+ * (`readerStarts`) and the report often analyze the same program.
+ */
+const analyses = new WeakMap<Program, { graph: ProgramGraph; summaries: Summaries }>();
+
+function analysisOf(program: Program): { graph: ProgramGraph; summaries: Summaries } {
+  let analysis = analyses.get(program);
+  if (!analysis) {
+    const graph = new ProgramGraph(program);
+    analysis = { graph, summaries: new Summaries(graph) };
+    analyses.set(program, analysis);
+  }
+  return analysis;
+}
+
 /** All findings of a linked program, in a stable order (file, line, column, rule). */
 export function analyzeProgram(program: Program, options: AnalyzeOptions = {}): Finding[] {
-  const graph = new ProgramGraph(program);
-  const summaries = new Summaries(graph);
+  const { graph, summaries } = analysisOf(program);
   const findings = [
     ...new ThreadAnalysis(graph, summaries, options.inProject).run(),
     ...publicApiFindings(graph, summaries, options.isLibrary ?? ((_pkg, hasEntry) => !hasEntry)),
@@ -43,8 +58,8 @@ export function analyzeProgram(program: Program, options: AnalyzeOptions = {}): 
  * readers only from these; see ThreadAnalysis.readerStarts).
  */
 export function readerStarts(program: Program, options: AnalyzeOptions = {}): Set<FunctionId> {
-  const graph = new ProgramGraph(program);
-  return new ThreadAnalysis(graph, new Summaries(graph), options.inProject).readerStarts();
+  const { graph, summaries } = analysisOf(program);
+  return new ThreadAnalysis(graph, summaries, options.inProject).readerStarts();
 }
 
 function compareStrings(a: string, b: string): number {
