@@ -1,10 +1,26 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../src/audit/run.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../src/facts/read.ts';
 import { runScan, type ScanResult } from '../src/pipeline/scan.ts';
 import { auditPrerequisiteMissing, casesIn } from './support/annotations.ts';
 import { repoRoot } from './support/cli.ts';
+
+/** A tree of files in a temporary folder (trees with `node_modules` cannot be committed: the repository ignores them). */
+const written: string[] = [];
+afterAll(() => written.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function writeTree(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'envrace-equivalence-'));
+  written.push(dir);
+  for (const [relative, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+    writeFileSync(path.join(dir, relative), text);
+  }
+  return dir;
+}
 
 /** The text prefilter may only save time: with and without it, every case gives the same findings. */
 const comparable = (scan: ScanResult): string[] =>
@@ -19,6 +35,28 @@ describe('prefiltered and exhaustive scans agree', () => {
   it.each(scanCases.map((dir) => [path.relative(repoRoot, dir), dir]))('%s', async (_name, dir) => {
     const base = { root: repoRoot, paths: [dir], maxFileBytes: DEFAULT_MAX_FILE_BYTES, jobs: 1 };
     const [selected, exhaustive] = [await runScan({ ...base }), await runScan({ ...base, exhaustive: true })];
+    expect(comparable(selected)).toEqual(comparable(exhaustive));
+  });
+
+  // A dependency's function reached from another dependency through the package's name, under an
+  // exported name that is not its own, or as the default export: the caller mentions neither the
+  // function nor its file.
+  it.each([
+    ['exported under another name', 'module.exports = { configure: M };', "lib.configure('fast');"],
+    ['the default export', 'module.exports = M;', "lib('fast');"],
+  ])('an npm audit where a write is reached as %s', async (_name, exportLine, callLine) => {
+    const dir = writeTree({
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { lib: '1.0.0', mid: '1.0.0' } }),
+      'main.js': "const fs = require('fs');\nconst mid = require('mid');\nfunction main() {\n  fs.readFile('/etc/hostname', () => {});\n  mid.prepare();\n}\nmain();\n",
+      'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: '1.0.0', main: 'src/core.js' }),
+      'node_modules/lib/src/core.js': `function M(value) {\n  process.env.LIB_MODE = value;\n}\n${exportLine}\n`,
+      'node_modules/mid/package.json': JSON.stringify({ name: 'mid', version: '1.0.0', main: 'index.js', dependencies: { lib: '1.0.0' } }),
+      'node_modules/mid/index.js': `const lib = require('lib');\nfunction prepare() {\n  ${callLine}\n}\nmodule.exports = { prepare };\n`,
+    });
+    const base = { dir, includeDev: false, allDeps: false, cargoArgs: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, jobs: 1 };
+    const selected = await runAudit({ ...base });
+    const exhaustive = await runAudit({ ...base, exhaustive: true });
+    expect(comparable(exhaustive)).toEqual([expect.stringMatching(/^env-mutation-after-thread-spawn main\.js:5:3 /)]);
     expect(comparable(selected)).toEqual(comparable(exhaustive));
   });
 

@@ -222,9 +222,7 @@ export class NameFollower {
           specs.push({ language, words: [word] });
         }
       }
-      if (language === 'javascript' && (g.fn.exported || g.file.facts.exports?.some((fact) => fact.local === g.fn.key))) {
-        specs.push({ language, words: [fileStem(g.file.absPath)] });
-      }
+      if (language === 'javascript') specs.push(...javascriptExportSpecs(g));
       return specs;
     }
     if (CONSTRUCTORS.has(name)) specs.push({ language, words: [container] });
@@ -503,6 +501,19 @@ export class NameFollower {
     const candidates = [...(byName.get(callee.name) ?? [])];
     return candidates.filter((g) => this.mayCall(callee, caller, g));
   }
+}
+
+/**
+ * JS: another module calls an exported function through the module, by the name it is exported
+ * under, which may not be its own (`module.exports = { configure: M }`); a default export by the
+ * module's file name or, from another package, the package's name (`require('lib')()`).
+ */
+function javascriptExportSpecs(g: FunctionView): TextSpec[] {
+  const exported = (g.file.facts.exports ?? []).filter((fact) => fact.local === g.fn.key).map((fact) => fact.exported);
+  if (!g.fn.exported && exported.length === 0) return [];
+  const words = new Set([fileStem(g.file.absPath), ...exported.filter((name) => name !== 'default' && name !== g.fn.name)]);
+  if (exported.includes('default')) words.add(path.basename(g.file.packageRoot));
+  return [...words].map((word) => ({ language: 'javascript', words: [word] }));
 }
 
 /** Python aliases are told apart by the module imported from (`from packaging.version import parse as parse_version`). */
