@@ -60,6 +60,24 @@ describe('prefiltered and exhaustive scans agree', () => {
     expect(comparable(selected)).toEqual(comparable(exhaustive));
   });
 
+  // The other way: the project calls a dependency's default export, through the package's name, and
+  // that function starts threadpool work through another file. Its file mentions neither the package
+  // nor anything the call names; the call resolves to it all the same.
+  it('an npm audit where the threads start behind a default export called through the package name', async () => {
+    const dir = writeTree({
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { spawny: '1.0.0' } }),
+      'main.js': "const start = require('spawny');\nfunction main() {\n  start();\n  process.env.MODE = 'fast';\n}\nmain();\n",
+      'node_modules/spawny/package.json': JSON.stringify({ name: 'spawny', version: '1.0.0', main: 'src/go.js' }),
+      'node_modules/spawny/src/go.js': "const { kick } = require('./kick');\nfunction go() {\n  kick();\n}\nmodule.exports = go;\n",
+      'node_modules/spawny/src/kick.js': "const fs = require('fs');\nfunction kick() {\n  fs.readFile('/etc/hostname', () => {});\n}\nmodule.exports = { kick };\n",
+    });
+    const base = { dir, includeDev: false, allDeps: false, cargoArgs: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, jobs: 1 };
+    const selected = await runAudit({ ...base });
+    const exhaustive = await runAudit({ ...base, exhaustive: true });
+    expect(comparable(exhaustive)).toEqual([expect.stringMatching(/^env-mutation-after-thread-spawn main\.js:4:3 .*kick\.js:3:3/)]);
+    expect(comparable(selected)).toEqual(comparable(exhaustive));
+  });
+
   const cargo = path.join(repoRoot, 'examples/audit-edgedb-cargo');
   const missing = auditPrerequisiteMissing(cargo);
   if (missing) console.warn(`SKIPPED prefilter equivalence on the real Cargo tree: ${missing}`);

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { CallEvent, CalleeRef, FileFacts, FunctionFact, Language } from '../facts/types.ts';
+import type { PackageRef } from '../languages/types.ts';
 import { MAX_METHODS_BY_NAME, type DeclaredNames } from '../link/declaredNames.ts';
 import { moduleNameOf } from '../languages/python/moduleNames.ts';
 import { BUILTIN_METHOD_NAMES, CONSTRUCTOR as PYTHON_CONSTRUCTOR } from '../languages/python/protocol.ts';
 import { toPosix } from '../util/paths.ts';
+import type { JavascriptModules } from './javascriptModules.ts';
 
 /**
  * What a file not parsed yet must contain to hold a function on a path that matters: every word of
@@ -22,6 +24,8 @@ export interface TextSpec {
   reaches?: string;
   /** Rust: the file's crate must be reached from this package (it may define what that package calls). */
   reachedFrom?: string;
+  /** Exactly this file, whatever its text (a JS module call resolves to one file); `words` are then empty. */
+  file?: string;
 }
 
 /**
@@ -49,12 +53,12 @@ export interface FollowSpecs {
   readerCallees: TextSpec[];
 }
 
-/** A file's package as the linkers will see it: its id (for the per-package method counts) and root. */
-export interface PackageLocation {
-  id: string;
-  /** Absolute directory: for Python, the import root module names are relative to. */
-  root: string;
-}
+/**
+ * A file's package as the linkers will see it: its id (for the per-package method counts) and root
+ * (for Python, the import root module names are relative to); for JS module resolution, the rest of
+ * the package's reference where known.
+ */
+export type PackageLocation = Pick<PackageRef, 'id' | 'root'> & Partial<PackageRef>;
 
 export interface ParsedFile {
   absPath: string;
@@ -127,7 +131,11 @@ export class NameFollower {
   constructor(
     private readonly declared: DeclaredNames,
     private readonly reach: PackageReach = () => true,
+    private readonly javascript?: JavascriptModules,
   ) {}
+
+  /** Per `specs` call: each parsed function's view (for the JS module calls' targets). */
+  private viewOf = new Map<FunctionFact, FunctionView>();
 
   private readonly linkable = new WeakMap<FunctionFact, boolean>();
 
@@ -234,6 +242,10 @@ export class NameFollower {
   /** Text specs for files that may define what `callee` links to. */
   private calleeSpecs(callee: CalleeRef, language: Language, file: ParsedFile): TextSpec[] {
     const specs = this.untaggedCalleeSpecs(callee, language, file);
+    // The file a JS module call resolves to need not mention the name called (`require('lib')()`).
+    if (isJavascriptModuleCall(callee, language) && this.javascript) {
+      for (const target of this.javascript.moduleTargets(file.absPath, callee.path).files) specs.push({ language, words: [], file: target });
+    }
     return language === 'rust' ? specs.map((spec) => ({ ...spec, reachedFrom: file.packageId })) : specs;
   }
 
@@ -283,6 +295,8 @@ export class NameFollower {
    */
   specs(files: readonly ParsedFile[], readersFrom?: (absPath: string, key: string) => boolean): FollowSpecs {
     const views: FunctionView[] = files.flatMap((file) => file.facts.functions.map((fn) => ({ fn, file })));
+    this.viewOf = new Map(views.map((view) => [view.fn, view]));
+    this.javascript?.setParsed(files);
     const callersByWord = new Map<string, Array<{ view: FunctionView; callee: CalleeRef }>>();
     const byName = new Map<string, FunctionView[]>();
     for (const view of views) {
@@ -318,7 +332,7 @@ export class NameFollower {
       if (fn.interposes || fn.events.some((event) => event.kind === 'env.write' && event.param === undefined)) writerSeeds.push(view);
       if (fn.runtime || fn.events.some((event) => event.kind === 'spawn')) spawnerSeeds.push(view);
     }
-    writerSeeds.push(...this.environmentHandOffs(views, byName));
+    writerSeeds.push(...this.environmentHandOffs(views));
     const writers = this.callersClosure(writerSeeds, callersByWord, aliases);
     const spawners = this.callersClosure(spawnerSeeds, callersByWord, aliases);
 
@@ -442,12 +456,13 @@ export class NameFollower {
     const queue = [...closure];
     for (let head = 0; head < queue.length; head += 1) {
       const g = queue[head]!;
-      const words = [g.fn.name, ...aliasesOf(g, aliases)];
+      const words = [g.fn.name, ...aliasesOf(g, aliases), ...exportedNames(g)];
       if (g.fn.container !== undefined && CONSTRUCTORS.has(g.fn.name)) words.push(g.fn.container);
-      for (const word of words) {
+      for (const word of new Set(words)) {
         for (const { view, callee } of callersByWord.get(word) ?? []) {
           if (closure.has(view)) continue;
-          const calls = callee.name !== g.fn.name ? callee.name === g.fn.container || this.aliasCall(callee, g, aliases) : this.mayCall(callee, view, g);
+          const calls =
+            callee.name !== g.fn.name ? callee.name === g.fn.container || this.aliasCall(callee, g, aliases) || this.exportCall(callee, g) : this.mayCall(callee, view, g);
           if (!calls) continue;
           closure.add(view);
           queue.push(view);
@@ -462,12 +477,12 @@ export class NameFollower {
    * where a caller hands it the environment: then both do. Passing one's own parameter on makes the
    * caller a parameter writer too.
    */
-  private environmentHandOffs(views: readonly FunctionView[], byName: ReadonlyMap<string, FunctionView[]>): FunctionView[] {
+  private environmentHandOffs(views: readonly FunctionView[]): FunctionView[] {
     // Calls handing something over, by the names they link through (a function's, or a class's for its constructor).
     const handOffs = new Map<string, Array<{ view: FunctionView; event: CallEvent }>>();
     for (const view of views) {
       for (const event of view.fn.events) {
-        if (event.kind === 'call' && event.args?.some((arg) => arg !== null) && byName.has(event.callee.name)) push(handOffs, event.callee.name, { view, event });
+        if (event.kind === 'call' && event.args?.some((arg) => arg !== null)) push(handOffs, event.callee.name, { view, event });
       }
     }
     const writers = new Set(views.filter(({ fn }) => fn.events.some((event) => event.kind === 'env.write' && event.param !== undefined)));
@@ -476,9 +491,9 @@ export class NameFollower {
     for (let head = 0; head < queue.length; head += 1) {
       const target = queue[head]!;
       const names = target.fn.container !== undefined && CONSTRUCTORS.has(target.fn.name) ? [target.fn.name, target.fn.container] : [target.fn.name];
-      for (const name of names) {
+      for (const name of new Set([...names, ...exportedNames(target)])) {
         for (const { view, event } of handOffs.get(name) ?? []) {
-          if (!this.mayCall(event.callee, view, target)) continue;
+          if (!this.mayCall(event.callee, view, target) && !this.exportCall(event.callee, target)) continue;
           if (event.args!.some((arg) => arg !== null && 'env' in arg)) {
             found.add(view);
             found.add(target);
@@ -499,8 +514,26 @@ export class NameFollower {
 
   private resolveByName(callee: CalleeRef, caller: FunctionView, byName: ReadonlyMap<string, FunctionView[]>): FunctionView[] {
     const candidates = [...(byName.get(callee.name) ?? [])];
-    return candidates.filter((g) => this.mayCall(callee, caller, g));
+    const found = candidates.filter((g) => this.mayCall(callee, caller, g));
+    if (!isJavascriptModuleCall(callee, caller.file.facts.language) || !this.javascript) return found;
+    const resolved = this.javascript.moduleTargets(caller.file.absPath, callee.path).functions.flatMap((target) => this.viewOf.get(target.fn) ?? []);
+    return [...new Set([...found, ...resolved])];
   }
+
+  /** A JS module call through a name `g` is exported under (`configure` of `module.exports = { configure: M }`, `default`). */
+  private exportCall(callee: CalleeRef, g: FunctionView): boolean {
+    return isJavascriptModuleCall(callee, g.file.facts.language) && exportedNames(g).includes(callee.name);
+  }
+}
+
+function isJavascriptModuleCall(callee: CalleeRef, language: Language): boolean {
+  return language === 'javascript' && callee.receiver === undefined && callee.local === undefined && callee.path.length >= 2;
+}
+
+/** JS: the names other modules import `g` by (`default` for a default export). */
+function exportedNames(g: FunctionView): string[] {
+  if (g.file.facts.language !== 'javascript') return [];
+  return (g.file.facts.exports ?? []).filter((fact) => fact.local === g.fn.key).map((fact) => fact.exported);
 }
 
 /**
@@ -509,7 +542,7 @@ export class NameFollower {
  * module's file name or, from another package, the package's name (`require('lib')()`).
  */
 function javascriptExportSpecs(g: FunctionView): TextSpec[] {
-  const exported = (g.file.facts.exports ?? []).filter((fact) => fact.local === g.fn.key).map((fact) => fact.exported);
+  const exported = exportedNames(g);
   if (!g.fn.exported && exported.length === 0) return [];
   const words = new Set([fileStem(g.file.absPath), ...exported.filter((name) => name !== 'default' && name !== g.fn.name)]);
   if (exported.includes('default')) words.add(path.basename(g.file.packageRoot));

@@ -10,6 +10,7 @@ import { definitionMatcher, READER_KINDS, seedSpecs } from './tokens.ts';
 import { commonDirectory, TextIndexCache, type FileStamp, type TextRecord } from './textCache.ts';
 import { KeyWordFilter, scanWords, WordSetMatcher } from './wordIndex.ts';
 import { trace } from '../util/trace.ts';
+import { JavascriptModules } from './javascriptModules.ts';
 
 export interface SelectionStats {
   /** Source files considered. */
@@ -57,14 +58,30 @@ interface TextEntry {
   reads: boolean;
 }
 
-/** Specs repeat (every call of `new` in the region asks for the same definition): each is checked once per file. */
-function distinctSpecs(specs: readonly TextSpec[]): TextSpec[] {
-  const distinct = new Map<string, TextSpec>();
-  for (const spec of specs) {
-    const key = [spec.language, spec.words.join(' '), spec.stem ?? '', spec.defines ? 'd' : '', spec.under ?? '', spec.reaches ?? '', spec.reachedFrom ?? ''].join('\0');
-    if (!distinct.has(key)) distinct.set(key, spec);
+/**
+ * One kind of spec of a round: files named outright, and word sets, each distinct set checked once
+ * per file (specs repeat: every call of `new` in the region asks for the same definition).
+ */
+class SpecMatcher {
+  readonly files = new Set<string>();
+  readonly words: WordSetMatcher<TextSpec>;
+
+  constructor(specs: readonly TextSpec[]) {
+    const distinct = new Map<string, TextSpec>();
+    for (const spec of specs) {
+      if (spec.file !== undefined) {
+        this.files.add(spec.file);
+        continue;
+      }
+      const key = [spec.language, spec.words.join(' '), spec.stem ?? '', spec.defines ? 'd' : '', spec.under ?? '', spec.reaches ?? '', spec.reachedFrom ?? ''].join('\0');
+      if (!distinct.has(key)) distinct.set(key, spec);
+    }
+    this.words = new WordSetMatcher([...distinct.values()]);
   }
-  return [...distinct.values()];
+
+  matches(entry: TextEntry, accept: (spec: TextSpec) => boolean): boolean {
+    return this.files.has(entry.file.absPath) || this.words.matches(entry.words, entry.definitions, accept);
+  }
 }
 
 function withoutWords(words: Uint32Array, removed: Uint32Array): Uint32Array {
@@ -189,7 +206,12 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   trace(() => 'seeds parsed');
 
   const reach = input.reach ?? (() => true);
-  const follower = new NameFollower(input.declared, reach);
+  const javascript = new JavascriptModules(() =>
+    [...(input.context ?? []).map(({ file }) => file), ...files]
+      .filter((file) => file.language === 'javascript')
+      .map((file) => ({ absPath: file.absPath, pkg: { name: '', deps: {}, inProject: false, ...input.packageOf(file) } })),
+  );
+  const follower = new NameFollower(input.declared, reach, javascript);
   const asParsed = ({ file, facts }: ExtractedFile): ParsedFile => {
     const pkg = input.packageOf(file);
     return { absPath: file.absPath, facts, packageId: pkg.id, packageRoot: pkg.root };
@@ -203,18 +225,19 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
    * spec reaches stay out of the batch and are counted in `readersOnly`.
    */
   const selectBatch = (specs: FollowSpecs, entries: readonly TextEntry[], withReaders: boolean): { batch: DiscoveredFile[]; still: TextEntry[]; readersOnly: number } => {
-    const direct = new WordSetMatcher(distinctSpecs(specs.direct));
-    const bridgeCallers = new WordSetMatcher(distinctSpecs(specs.bridgeCallers));
-    const bridgeCallees = new WordSetMatcher(distinctSpecs(specs.bridgeCallees));
-    const readerCallers = new WordSetMatcher(distinctSpecs(specs.readerCallers));
-    const readerCallees = new WordSetMatcher(distinctSpecs(specs.readerCallees));
-    // Each way in needs a word of the direct, bridge-callee or reader-callee sets.
-    const keys = new KeyWordFilter([direct, bridgeCallees, readerCallees]);
+    const direct = new SpecMatcher(specs.direct);
+    const bridgeCallers = new SpecMatcher(specs.bridgeCallers);
+    const bridgeCallees = new SpecMatcher(specs.bridgeCallees);
+    const readerCallers = new SpecMatcher(specs.readerCallers);
+    const readerCallees = new SpecMatcher(specs.readerCallees);
+    // Each way in needs a word of the direct, bridge-callee or reader-callee sets, or names the file.
+    const keys = new KeyWordFilter([direct.words, bridgeCallees.words, readerCallees.words]);
+    const named = (absPath: string): boolean => direct.files.has(absPath) || bridgeCallees.files.has(absPath) || readerCallees.files.has(absPath);
     const batch: DiscoveredFile[] = [];
     const still: TextEntry[] = [];
     let readersOnly = 0;
     for (const entry of entries) {
-      if (!keys.mayMatch(entry.words)) {
+      if (!keys.mayMatch(entry.words) && !named(entry.file.absPath)) {
         still.push(entry);
         continue;
       }
@@ -238,11 +261,8 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
         (spec.under === undefined || absPath.startsWith(spec.under)) &&
         (spec.reaches === undefined || memo(reaches, spec.reaches, (own) => reach(own, spec.reaches!))) &&
         (spec.reachedFrom === undefined || memo(reachedFrom, spec.reachedFrom, (own) => reach(spec.reachedFrom!, own)));
-      const { words, definitions } = entry;
-      const forWrites =
-        direct.matches(words, definitions, accept) ||
-        (bridgeCallees.matches(words, definitions, accept) && bridgeCallers.matches(words, definitions, accept));
-      const forReaders = !forWrites && readerCallees.matches(words, definitions, accept) && (entry.reads || readerCallers.matches(words, definitions, accept));
+      const forWrites = direct.matches(entry, accept) || (bridgeCallees.matches(entry, accept) && bridgeCallers.matches(entry, accept));
+      const forReaders = !forWrites && readerCallees.matches(entry, accept) && (entry.reads || readerCallers.matches(entry, accept));
       if (forWrites || (forReaders && withReaders)) {
         batch.push(entry.file);
         continue;
