@@ -51,6 +51,13 @@ export interface FollowSpecs {
    */
   readerCallers: TextSpec[];
   readerCallees: TextSpec[];
+  /**
+   * Files the region's (`modules`) or the readers' (`readerModules`) calls name as a module
+   * (`pkg.start()`, `from pkg import start`), holding the name: where the function is defined or
+   * re-exported from. Parsed whatever they call: a re-export leads on to the module defining it.
+   */
+  modules: TextSpec[];
+  readerModules: TextSpec[];
 }
 
 /**
@@ -194,6 +201,12 @@ export class NameFollower {
   /** `name\0stem of the module imported from` → stems of the modules importing it (and so possibly re-exporting it); set per `specs` call. */
   private reexportStems = new Map<string, Set<string>>();
 
+  /**
+   * Python, the other way: `local name\0stem of the importing module` (`*` for a star import) →
+   * the name imported and the stem of the module it comes from; set per `specs` call.
+   */
+  private reexportSources = new Map<string, Array<{ imported: string; stem: string }>>();
+
   /** JS: a default or CommonJS export is called through the module's name, not the function's. */
   private throughModule(callee: CalleeRef, g: FunctionView): boolean {
     if (g.file.facts.language !== 'javascript' || callee.path.length < 2) return false;
@@ -236,6 +249,32 @@ export class NameFollower {
     if (CONSTRUCTORS.has(name)) specs.push({ language, words: [container] });
     specs.push({ language, words: [container, name] });
     if (this.linkableByName(g)) specs.push({ language, words: [name] });
+    return specs;
+  }
+
+  /**
+   * Python `pkg.start()` (or an imported `start`, expanded to it): the module `pkg`, holding `start`
+   * defined or re-exported, and where a parsed `pkg` re-exports it from (`pkg/__init__.py: from
+   * .workers import start`): that module need not mention `pkg` at all.
+   */
+  private moduleSpecs(callee: CalleeRef, language: Language): TextSpec[] {
+    if (language !== 'python' || callee.receiver !== undefined || callee.path.length < 2) return [];
+    const module = callee.path[callee.path.length - 2]!;
+    if (module.startsWith('.')) return [];
+    const name = callee.name;
+    const specs: TextSpec[] = [{ language, words: [name], stem: module }];
+    const seen = new Set<string>();
+    // Re-exports chain (`pkg` from `.api`, `api` from `.workers`): each hop whose module is parsed.
+    const follow = (word: string, stem: string): void => {
+      const key = `${word}\u0000${stem}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      for (const source of [...(this.reexportSources.get(key) ?? []), ...(this.reexportSources.get(`*\u0000${stem}`) ?? []).map(({ stem: from }) => ({ imported: word, stem: from }))]) {
+        specs.push({ language, words: [source.imported], stem: source.stem });
+        follow(source.imported, source.stem);
+      }
+    };
+    follow(name, module);
     return specs;
   }
 
@@ -315,10 +354,17 @@ export class NameFollower {
       }
     }
     this.reexportStems = new Map();
+    this.reexportSources = new Map();
     for (const file of files) {
       for (const fact of file.facts.imports) {
-        if (fact.imported === '*' || fact.imported === '') continue;
-        const key = `${fact.imported}\u0000${fact.source.split('.').pop() ?? ''}`;
+        if (fact.imported === '') continue;
+        const sourceStem = fact.source.split('.').pop() ?? '';
+        if (file.facts.language === 'python' && sourceStem !== '') {
+          // Star imports re-export every name: keyed by `*`, looked up by any.
+          push(this.reexportSources, `${fact.imported === '*' ? '*' : fact.local}\u0000${fileStem(file.absPath)}`, { imported: fact.imported === '*' ? '' : fact.imported, stem: sourceStem });
+        }
+        if (fact.imported === '*') continue;
+        const key = `${fact.imported}\u0000${sourceStem}`;
         const stems = this.reexportStems.get(key) ?? new Set<string>();
         stems.add(fileStem(file.absPath));
         this.reexportStems.set(key, stems);
@@ -357,7 +403,7 @@ export class NameFollower {
         file.facts.imports.some((fact) => fact.imported === g.fn.name && (/^\.+$/.test(fact.source) || fact.source.split('.').pop() === stem)),
       );
     };
-    const result: FollowSpecs = { direct: [], bridgeCallers: [], bridgeCallees: [], readerCallers: [], readerCallees: [] };
+    const result: FollowSpecs = { direct: [], bridgeCallers: [], bridgeCallees: [], readerCallers: [], readerCallees: [], modules: [], readerModules: [] };
     const callerSpecsOf = (g: FunctionView): TextSpec[] => {
       const specs = this.callerSpecs(g, aliasesOf(g, aliases));
       // A module that re-exports the function is imported under its own name.
@@ -372,7 +418,10 @@ export class NameFollower {
     for (const g of writers) result.direct.push(...callerSpecsOf(g));
     for (const g of spawners) result.bridgeCallers.push(...callerSpecsOf(g));
     for (const view of region) {
-      for (const callee of callsOf(view.fn)) result.bridgeCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
+      for (const callee of callsOf(view.fn)) {
+        result.bridgeCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
+        result.modules.push(...this.moduleSpecs(callee, view.file.facts.language));
+      }
     }
 
     // Where the environment is handed to a function: that function, and from there on the functions
@@ -440,7 +489,10 @@ export class NameFollower {
       }
     }
     for (const view of reading) {
-      for (const callee of callsOf(view.fn)) result.readerCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
+      for (const callee of callsOf(view.fn)) {
+        result.readerCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
+        result.readerModules.push(...this.moduleSpecs(callee, view.file.facts.language));
+      }
     }
     for (const g of readers) result.readerCallers.push(...callerSpecsOf(g));
     return result;

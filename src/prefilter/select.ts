@@ -230,8 +230,10 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     const bridgeCallees = new SpecMatcher(specs.bridgeCallees);
     const readerCallers = new SpecMatcher(specs.readerCallers);
     const readerCallees = new SpecMatcher(specs.readerCallees);
+    const modules = new SpecMatcher(specs.modules);
+    const readerModules = new SpecMatcher(specs.readerModules);
     // Each way in needs a word of the direct, bridge-callee or reader-callee sets, or names the file.
-    const keys = new KeyWordFilter([direct.words, bridgeCallees.words, readerCallees.words]);
+    const keys = new KeyWordFilter([direct.words, bridgeCallees.words, readerCallees.words, modules.words, readerModules.words]);
     const named = (absPath: string): boolean => direct.files.has(absPath) || bridgeCallees.files.has(absPath) || readerCallees.files.has(absPath);
     const batch: DiscoveredFile[] = [];
     const still: TextEntry[] = [];
@@ -261,8 +263,8 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
         (spec.under === undefined || absPath.startsWith(spec.under)) &&
         (spec.reaches === undefined || memo(reaches, spec.reaches, (own) => reach(own, spec.reaches!))) &&
         (spec.reachedFrom === undefined || memo(reachedFrom, spec.reachedFrom, (own) => reach(spec.reachedFrom!, own)));
-      const forWrites = direct.matches(entry, accept) || (bridgeCallees.matches(entry, accept) && bridgeCallers.matches(entry, accept));
-      const forReaders = !forWrites && readerCallees.matches(entry, accept) && (entry.reads || readerCallers.matches(entry, accept));
+      const forWrites = direct.matches(entry, accept) || modules.matches(entry, accept) || (bridgeCallees.matches(entry, accept) && bridgeCallers.matches(entry, accept));
+      const forReaders = !forWrites && (readerModules.matches(entry, accept) || (readerCallees.matches(entry, accept) && (entry.reads || readerCallers.matches(entry, accept))));
       if (forWrites || (forReaders && withReaders)) {
         batch.push(entry.file);
         continue;
