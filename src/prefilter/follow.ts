@@ -18,6 +18,8 @@ export interface TextSpec {
   stem?: string;
   /** The file must also define `words[0]` (where definitions are recognized on the text). */
   defines?: boolean;
+  /** The file must mention `words[0]` without defining it (where definitions are recognized): it may re-export it. */
+  reexports?: boolean;
   /** The file must sit under this directory (relative imports reach only within their package). */
   under?: string;
   /** Rust: the file's crate must reach this package along Cargo dependencies (it may call into it). */
@@ -80,6 +82,8 @@ interface FunctionView {
 }
 
 const CONSTRUCTORS = new Set([PYTHON_CONSTRUCTOR, 'constructor']);
+/** Rust path segments that name no module file of their own. */
+const RUST_PATH_KEYWORDS = new Set(['crate', 'self', 'super', 'Self']);
 const SELF_RECEIVERS = new Set(['self', 'this', 'cls']);
 
 /** `util` for `util.py`, `pkg` for `pkg/__init__.py` or `pkg/index.js`. */
@@ -253,16 +257,21 @@ export class NameFollower {
   }
 
   /**
-   * Python `pkg.start()` (or an imported `start`, expanded to it): the module `pkg`, holding `start`
-   * defined or re-exported, and where a parsed `pkg` re-exports it from (`pkg/__init__.py: from
-   * .workers import start`): that module need not mention `pkg` at all.
+   * A call into a module (Python `pkg.start()` or an imported `start`, expanded to it; Rust
+   * `api::start()`): the module `pkg`, holding `start` defined or re-exported, and where a parsed
+   * `pkg` re-exports it from (`pkg/__init__.py: from .workers import start`, `pub use
+   * crate::workers::begin as start`): that module need not mention `pkg`, nor `start`.
    */
-  private moduleSpecs(callee: CalleeRef, language: Language): TextSpec[] {
-    if (language !== 'python' || callee.receiver !== undefined || callee.path.length < 2) return [];
+  private moduleSpecs(callee: CalleeRef, caller: ParsedFile): TextSpec[] {
+    const language = caller.facts.language;
+    if ((language !== 'python' && language !== 'rust') || callee.receiver !== undefined || callee.path.length < 2) return [];
     const module = callee.path[callee.path.length - 2]!;
-    if (module.startsWith('.')) return [];
+    if (module.startsWith('.') || (language === 'rust' && (RUST_PATH_KEYWORDS.has(module) || /^[A-Z]/.test(module)))) return [];
     const name = callee.name;
-    const specs: TextSpec[] = [{ language, words: [name], stem: module }];
+    // A module defining the name is the callee itself, which the bridge already looks for. A Rust
+    // re-export under the same name leads nowhere new (the definition is found by its name): only a
+    // renaming one (`pub use workers::begin as start`) matters there.
+    const specs: TextSpec[] = [{ language, words: language === 'rust' ? [name, 'as'] : [name], stem: module, reexports: true }];
     const seen = new Set<string>();
     // Re-exports chain (`pkg` from `.api`, `api` from `.workers`): each hop whose module is parsed.
     const follow = (word: string, stem: string): void => {
@@ -271,11 +280,13 @@ export class NameFollower {
       seen.add(key);
       for (const source of [...(this.reexportSources.get(key) ?? []), ...(this.reexportSources.get(`*\u0000${stem}`) ?? []).map(({ stem: from }) => ({ imported: word, stem: from }))]) {
         specs.push({ language, words: [source.imported], stem: source.stem });
+        // Rust recognizes definitions on the text: the function itself, wherever its module lives.
+        if (language === 'rust' && source.imported !== word) specs.push({ language, words: [source.imported], defines: true });
         follow(source.imported, source.stem);
       }
     };
     follow(name, module);
-    return specs;
+    return language === 'rust' ? specs.map((spec) => ({ ...spec, reachedFrom: caller.packageId })) : specs;
   }
 
   /** Text specs for files that may define what `callee` links to. */
@@ -359,9 +370,11 @@ export class NameFollower {
       for (const fact of file.facts.imports) {
         if (fact.imported === '') continue;
         const sourceStem = fact.source.split('.').pop() ?? '';
-        if (file.facts.language === 'python' && sourceStem !== '') {
+        const language = file.facts.language;
+        const fromModule = language === 'rust' ? (fact.kind === 'use' ? fact.source.split('::').pop() ?? '' : '') : language === 'python' ? sourceStem : '';
+        if (fromModule !== '') {
           // Star imports re-export every name: keyed by `*`, looked up by any.
-          push(this.reexportSources, `${fact.imported === '*' ? '*' : fact.local}\u0000${fileStem(file.absPath)}`, { imported: fact.imported === '*' ? '' : fact.imported, stem: sourceStem });
+          push(this.reexportSources, `${fact.imported === '*' ? '*' : fact.local}\u0000${fileStem(file.absPath)}`, { imported: fact.imported === '*' ? '' : fact.imported, stem: fromModule });
         }
         if (fact.imported === '*') continue;
         const key = `${fact.imported}\u0000${sourceStem}`;
@@ -420,7 +433,7 @@ export class NameFollower {
     for (const view of region) {
       for (const callee of callsOf(view.fn)) {
         result.bridgeCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
-        result.modules.push(...this.moduleSpecs(callee, view.file.facts.language));
+        result.modules.push(...this.moduleSpecs(callee, view.file));
       }
     }
 
@@ -491,7 +504,7 @@ export class NameFollower {
     for (const view of reading) {
       for (const callee of callsOf(view.fn)) {
         result.readerCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
-        result.readerModules.push(...this.moduleSpecs(callee, view.file.facts.language));
+        result.readerModules.push(...this.moduleSpecs(callee, view.file));
       }
     }
     for (const g of readers) result.readerCallers.push(...callerSpecsOf(g));

@@ -73,7 +73,7 @@ class SpecMatcher {
         this.files.add(spec.file);
         continue;
       }
-      const key = [spec.language, spec.words.join(' '), spec.stem ?? '', spec.defines ? 'd' : '', spec.under ?? '', spec.reaches ?? '', spec.reachedFrom ?? ''].join('\0');
+      const key = [spec.language, spec.words.join(' '), spec.stem ?? '', spec.defines ? 'd' : spec.reexports ? 'r' : '', spec.under ?? '', spec.reaches ?? '', spec.reachedFrom ?? ''].join('\0');
       if (!distinct.has(key)) distinct.set(key, spec);
     }
     this.words = new WordSetMatcher([...distinct.values()]);

@@ -201,7 +201,7 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
  * Word sets (each optionally with a file stem) checked against files' hashes: a file matches when
  * it mentions every word of at least one set.
  */
-export class WordSetMatcher<T extends { words: readonly string[]; defines?: boolean }> {
+export class WordSetMatcher<T extends { words: readonly string[]; defines?: boolean; reexports?: boolean }> {
   /** hash → indices of the sets containing that word. */
   private readonly setsByWord = new Map<number, number[]>();
   /** Each set's distinct word hashes, its first word first. */
@@ -247,7 +247,8 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
 
   /**
    * Whether the file satisfies one of the sets: it mentions every word, and defines the first one
-   * when the set says `defines` (and the file's definitions are known). `accept` adds a per-file
+   * when the set says `defines`, or does not when it says `reexports` (where the file's definitions
+   * are known). `accept` adds a per-file
    * condition, such as a file stem. A file's words are distinct, so a set is complete when as many
    * of its words were seen as it has.
    */
@@ -270,9 +271,10 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
         this.stamps[index] = this.stamp;
         this.seen[index] = count;
         if (count !== this.hashed[index]!.length || !accept(this.sets[index]!)) continue;
-        if (this.sets[index]!.defines && definitions) {
+        const set = this.sets[index]!;
+        if ((set.defines || set.reexports) && definitions) {
           defined ??= new Set(definitions);
-          if (!defined.has(this.hashed[index]![0]!)) continue;
+          if (defined.has(this.hashed[index]![0]!) !== Boolean(set.defines)) continue;
         }
         return true;
       }
