@@ -409,11 +409,14 @@ export class NameFollower {
       }
     }
 
-    // Python modules importing `g` from its own module (by its name, or relatively), and so possibly re-exporting it.
-    const reexportersOf = (g: FunctionView): ParsedFile[] => {
+    // Python modules importing `g` from its own module (by its name, or relatively), and so possibly
+    // re-exporting it, with the name they bind it to (`from .workers import start as begin`).
+    const reexportsOf = (g: FunctionView): Array<{ file: ParsedFile; local: string }> => {
       const stem = fileStem(g.file.absPath);
-      return (reexporters.get(g.fn.name) ?? []).filter((file) =>
-        file.facts.imports.some((fact) => fact.imported === g.fn.name && (/^\.+$/.test(fact.source) || fact.source.split('.').pop() === stem)),
+      return [...new Set(reexporters.get(g.fn.name) ?? [])].flatMap((file) =>
+        file.facts.imports
+          .filter((fact) => fact.imported === g.fn.name && (/^\.+$/.test(fact.source) || fact.source.split('.').pop() === stem))
+          .map((fact) => ({ file, local: fact.local })),
       );
     };
     const result: FollowSpecs = { direct: [], bridgeCallers: [], bridgeCallees: [], readerCallers: [], readerCallees: [], modules: [], readerModules: [] };
@@ -421,9 +424,9 @@ export class NameFollower {
       const specs = this.callerSpecs(g, aliasesOf(g, aliases));
       // A module that re-exports the function is imported under its own name.
       if (g.fn.container === undefined && g.file.facts.language === 'python') {
-        for (const file of reexportersOf(g)) {
-          if (isPackageInit(file.absPath)) specs.push({ language: 'python', words: [g.fn.name] });
-          else specs.push({ language: 'python', words: [g.fn.name, fileStem(file.absPath)] });
+        for (const { file, local } of reexportsOf(g)) {
+          if (isPackageInit(file.absPath)) specs.push({ language: 'python', words: [local] });
+          else specs.push({ language: 'python', words: [local, fileStem(file.absPath)] });
         }
       }
       return specs;
