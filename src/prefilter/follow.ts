@@ -206,8 +206,8 @@ export class NameFollower {
   private reexportStems = new Map<string, Set<string>>();
 
   /**
-   * Python, the other way: `local name\0stem of the importing module` (`*` for a star import) →
-   * the name imported and the stem of the module it comes from; set per `specs` call.
+   * The other way (Python imports, Rust `use`): `local name\0stem of the importing module` (`*` for a
+   * star import) → the name imported and the stem of the module it comes from; set per `specs` call.
    */
   private reexportSources = new Map<string, Array<{ imported: string; stem: string }>>();
 
