@@ -1,7 +1,7 @@
 import type { CalleeRef, FunctionFact } from '../../facts/types.ts';
 import { declaredByFacts, MAX_METHODS_BY_NAME, type DeclaredNames } from '../../link/declaredNames.ts';
 import { eventRef, functionId, type CallTargets, type FunctionId, type LinkFile, type Linker } from '../types.ts';
-import { moduleFunctionKey } from './conventions.ts';
+import { moduleCallTargets, type ModuleGraph } from './moduleCalls.ts';
 import { ModuleResolver } from './moduleResolver.ts';
 
 interface Method {
@@ -19,6 +19,12 @@ class JavascriptProgram {
   private readonly functionsByFile = new Map<LinkFile, Map<string, FunctionFact>>();
   private readonly methodsByName = new Map<string, Method[]>();
   private readonly importSources = new Map<LinkFile, Set<string>>();
+
+  /** Module calls resolve over the linked files, every one parsed. */
+  private readonly modules: ModuleGraph<LinkFile> = {
+    resolve: (from, specifier) => this.resolver.resolve(from, specifier),
+    parsed: (file) => ({ facts: file.facts, functions: this.functionsByFile.get(file)! }),
+  };
 
   constructor(
     files: readonly LinkFile[],
@@ -43,68 +49,9 @@ class JavascriptProgram {
     const functions = this.functionsByFile.get(file)!;
     if (callee.local !== undefined && functions.has(callee.local)) return [functionId(file.id, callee.local)];
     if (callee.receiver !== undefined) return this.method(file, caller, callee);
-    if (callee.path.length >= 2) return this.modulePath(file, callee.path);
+    if (callee.path.length >= 2) return moduleCallTargets(this.modules, file, callee.path).functions.map(({ file: owner, fact }) => functionId(owner.id, fact.key));
     if (functions.has(callee.name)) return [functionId(file.id, callee.name)];
     return [];
-  }
-
-  /** `[specifier, export, member...]` as the adapter expanded it. */
-  private modulePath(file: LinkFile, path: string[]): FunctionId[] {
-    const [specifier, ...rawRest] = path as [string, ...string[]];
-    // A default import used as a namespace (`import util from './util.js'; util.f()`) reaches the
-    // CommonJS module's exports, which the adapter records as named exports.
-    const rest = rawRest[0] === 'default' && rawRest.length > 1 ? rawRest.slice(1) : rawRest;
-    const target = this.resolver.resolve(file, specifier);
-    if (!target || rest.length === 0) return [];
-    // A Worker's script: the module's top-level code is the thread body.
-    if (rest.length === 1 && rest[0] === moduleFunctionKey) return this.functionsByFile.get(target)!.has(moduleFunctionKey) ? [functionId(target.id, moduleFunctionKey)] : [];
-    if (rest.length === 1) return this.exported(target, rest[0]!, new Set());
-    const targetFunctions = this.functionsByFile.get(target)!;
-    const dotted = rest.join('.');
-    if (targetFunctions.has(dotted)) return [functionId(target.id, dotted)];
-    const member = rest.slice(1).join('.');
-    const out: FunctionId[] = [];
-    for (const head of this.exportedFacts(target, rest[0]!, new Set())) {
-      const key = `${head.fact.container ?? head.fact.key}.${member}`;
-      if (this.functionsByFile.get(head.file)!.has(key)) out.push(functionId(head.file.id, key));
-    }
-    return out;
-  }
-
-  private exported(file: LinkFile, name: string, seen: Set<string>): FunctionId[] {
-    return this.exportedFacts(file, name, seen).map(({ file: owner, fact }) => functionId(owner.id, fact.key));
-  }
-
-  /** The function(s) a module exports under `name`, following re-exports. */
-  private exportedFacts(file: LinkFile, name: string, seen: Set<string>): Method[] {
-    const visitKey = `${file.id}\u0000${name}`;
-    if (seen.has(visitKey)) return [];
-    seen.add(visitKey);
-    const functions = this.functionsByFile.get(file)!;
-    const { exports = [], imports } = file.facts;
-    for (const fact of exports) {
-      if (fact.exported !== name) continue;
-      const local = functions.get(fact.local);
-      if (local) return [{ file, fact: local }];
-      const imported = imports.find((candidate) => candidate.local === fact.local && candidate.imported !== '*');
-      if (imported) return this.importedFacts(file, imported.source, imported.imported, seen);
-    }
-    const direct = functions.get(name) ?? functions.get(`${name}.constructor`);
-    if (direct?.exported) return [{ file, fact: direct }];
-    for (const fact of functions.values()) {
-      if (fact.exported && fact.container === undefined && fact.name === name) return [{ file, fact }];
-    }
-    for (const star of imports) {
-      if (star.kind !== 'reexport' || star.local !== '*') continue;
-      const found = this.importedFacts(file, star.source, name, seen);
-      if (found.length > 0) return found;
-    }
-    return [];
-  }
-
-  private importedFacts(file: LinkFile, specifier: string, name: string, seen: Set<string>): Method[] {
-    const target = this.resolver.resolve(file, specifier);
-    return target ? this.exportedFacts(target, name, seen) : [];
   }
 
   /**
