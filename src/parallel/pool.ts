@@ -149,12 +149,7 @@ export function poolRunning(options: Omit<PoolOptions, 'onDone'>): boolean {
  * scheduling, so output stays deterministic.
  */
 export async function extractInWorkers(tasks: readonly ExtractTask[], options: PoolOptions): Promise<PoolResult> {
-  const key = poolKey(options);
-  if (shared?.key !== key) {
-    await shared?.close();
-    shared = new WorkerPool(key, options.jobs, options);
-  }
-  return shared.run(tasks, options.onDone);
+  return (await poolFor(options)).run(tasks, options.onDone);
 }
 
 /**
@@ -162,11 +157,21 @@ export async function extractInWorkers(tasks: readonly ExtractTask[], options: P
  * audit's `cargo metadata`): loading the parsers in each worker then costs no wall time.
  */
 export function prestartWorkers(options: Omit<PoolOptions, 'onDone'>): void {
+  if (!poolRunning(options)) void poolFor(options).then((pool) => pool.prestart());
+}
+
+/**
+ * The shared pool for these settings (taken at once, so that two callers never make two); one made
+ * for other settings is stopped before the new one is used.
+ */
+async function poolFor(options: Omit<PoolOptions, 'onDone'>): Promise<WorkerPool> {
   const key = poolKey(options);
-  if (shared?.key === key) return;
-  void shared?.close();
-  shared = new WorkerPool(key, options.jobs, options);
-  shared.prestart();
+  if (shared?.key === key) return shared;
+  const previous = shared;
+  const pool = new WorkerPool(key, options.jobs, options);
+  shared = pool;
+  await previous?.close();
+  return pool;
 }
 
 /** Stops the workers (tests; a CLI run just exits, idle workers do not hold it). */
