@@ -3,14 +3,14 @@ import { DEFAULT_CACHE_LIMIT_BYTES, FactCache } from '../cache/factCache.ts';
 import { catalogsFor } from '../catalog/load.ts';
 import type { CatalogEntry } from '../catalog/types.ts';
 import type { DiscoveredFile } from '../discover/files.ts';
-import { closeWorkerPool, extractInWorkers, poolRunning, prestartWorkers } from '../parallel/pool.ts';
+import { closeWorkerPool, openWorkerBatch, poolRunning, prestartWorkers, type PoolBatch } from '../parallel/pool.ts';
 import type { Skipped } from '../pipeline/outcome.ts';
 import type { DeclaredNames } from '../link/declaredNames.ts';
 import type { PackageLocation, PackageReach } from '../prefilter/follow.ts';
 import { extractSelected, type SelectionStats } from '../prefilter/select.ts';
 import { textIndexSalt } from '../prefilter/textCache.ts';
 import { FactCompactor } from './compact.ts';
-import { createCacheReader, createExtractor, type ExtractOutcome } from './extractOne.ts';
+import { createCacheReader, createExtractor, type ExtractOutcome, type ExtractTask } from './extractOne.ts';
 import type { FileFacts, Language } from './types.ts';
 
 export interface ExtractedFile {
@@ -61,52 +61,106 @@ function poolOptionsOf(options: ExtractionOptions, jobs: number) {
  * one-line reason; a crash inside an adapter is contained to its file. Results keep the input order.
  */
 export async function extractAll(files: readonly DiscoveredFile[], options: ExtractionOptions): Promise<ExtractionResult> {
-  const tasks = files.map((file) => ({ absPath: file.absPath, id: file.id, language: file.language }));
-  const jobs = options.jobs ?? defaultJobs();
-  const poolOptions = poolOptionsOf(options, jobs);
-  const { settings } = poolOptions;
-  const cache = options.cacheDir ? new FactCache(options.cacheDir, options.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT_BYTES) : undefined;
-  const outcomes: Array<ExtractOutcome | undefined> = new Array(tasks.length);
-  let done = 0;
-  const report = (): void => options.onFileDone?.((done += 1), tasks.length);
-  let misses = tasks.map((_, index) => index);
-  // Workers would only read the cache on a warm run, and starting them costs more than that.
-  if (cache && jobs > 1 && misses.length >= MIN_FILES_FOR_WORKERS) {
-    const fromCache = createCacheReader(settings, cache);
-    misses = misses.filter((index) => {
-      const outcome = fromCache(tasks[index]!);
-      if (!outcome) return true;
-      outcomes[index] = outcome;
-      report();
-      return false;
-    });
+  const extraction = new FileExtraction(options);
+  for (const file of files) extraction.add(file);
+  return extraction.finish();
+}
+
+/**
+ * Files handed over one by one, as a text pass finds them: once there is enough work for worker
+ * threads (or they already run), each file goes to them at once, so parsing overlaps the caller's
+ * reading of the rest. `finish` waits for all of them; results keep the order of `add`.
+ */
+export class FileExtraction {
+  private readonly files: DiscoveredFile[] = [];
+  private readonly outcomes: Array<ExtractOutcome | undefined> = [];
+  /** Indexes of files waiting for a parse that has not been handed to anyone yet. */
+  private waiting: number[] = [];
+  private readonly jobs: number;
+  private readonly poolOptions: ReturnType<typeof poolOptionsOf>;
+  private readonly cache: FactCache | undefined;
+  private readonly fromCache: ((task: ExtractTask) => ExtractOutcome | undefined) | undefined;
+  /** Once the workers are in use: the files sent to them (in order), and the ones held until their batch is open. */
+  private pooled: { batch: Promise<PoolBatch>; opened?: PoolBatch; held: ExtractTask[]; indexes: number[] } | undefined;
+  private done = 0;
+
+  constructor(private readonly options: ExtractionOptions) {
+    this.jobs = options.jobs ?? defaultJobs();
+    this.poolOptions = poolOptionsOf(options, this.jobs);
+    this.cache = options.cacheDir ? new FactCache(options.cacheDir, options.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT_BYTES) : undefined;
+    // Workers would only read the cache on a warm run, and starting them costs more than that.
+    this.fromCache = this.cache && this.jobs > 1 ? createCacheReader(this.poolOptions.settings, this.cache) : undefined;
   }
-  const missed = misses.map((index) => tasks[index]!);
-  let cacheWrites = 0;
-  if (jobs > 1 && missed.length > 0 && (missed.length >= MIN_FILES_FOR_WORKERS || poolRunning(poolOptions))) {
-    const pooled = await extractInWorkers(missed, { ...poolOptions, onDone: () => report() });
-    pooled.outcomes.forEach((outcome, position) => (outcomes[misses[position]!] = outcome));
-    cacheWrites = pooled.cacheWrites;
-  } else {
-    const extract = createExtractor(settings, cache);
-    for (const index of misses) {
-      outcomes[index] = await extract(tasks[index]!);
-      report();
+
+  add(file: DiscoveredFile): void {
+    const index = this.files.length;
+    this.files.push(file);
+    const task = taskOf(file);
+    if (this.pooled) {
+      this.pooled.indexes.push(index);
+      if (this.pooled.opened) this.pooled.opened.push(task);
+      else this.pooled.held.push(task);
+      return;
     }
-    cacheWrites = cache?.writes ?? 0;
+    const outcome = this.fromCache?.(task);
+    if (outcome) {
+      this.outcomes[index] = outcome;
+      this.report();
+      return;
+    }
+    this.waiting.push(index);
+    if (this.jobs > 1 && (this.waiting.length >= MIN_FILES_FOR_WORKERS || poolRunning(this.poolOptions))) this.startWorkers();
   }
-  cache?.prune(cacheWrites);
-  const extracted: ExtractedFile[] = [];
-  const skipped: Skipped[] = [];
-  let fromCache = 0;
-  const compactor = options.compactor ?? new FactCompactor();
-  outcomes.forEach((outcome, index) => {
-    if (!outcome) return;
-    skipped.push(...outcome.skipped);
-    if (outcome.facts) extracted.push({ file: files[index]!, facts: compactor.compact(outcome.facts) });
-    if (outcome.fromCache) fromCache += 1;
-  });
-  return { extracted, skipped, fromCache };
+
+  async finish(): Promise<ExtractionResult> {
+    let cacheWrites: number;
+    if (this.pooled) {
+      const { indexes } = this.pooled;
+      const result = await (await this.pooled.batch).close();
+      result.outcomes.forEach((outcome, position) => (this.outcomes[indexes[position]!] = outcome));
+      cacheWrites = result.cacheWrites;
+    } else {
+      const extract = createExtractor(this.poolOptions.settings, this.cache);
+      for (const index of this.waiting) {
+        this.outcomes[index] = await extract(taskOf(this.files[index]!));
+        this.report();
+      }
+      cacheWrites = this.cache?.writes ?? 0;
+    }
+    this.cache?.prune(cacheWrites);
+    const extracted: ExtractedFile[] = [];
+    const skipped: Skipped[] = [];
+    let fromCache = 0;
+    const compactor = this.options.compactor ?? new FactCompactor();
+    this.outcomes.forEach((outcome, index) => {
+      if (!outcome) return;
+      skipped.push(...outcome.skipped);
+      if (outcome.facts) extracted.push({ file: this.files[index]!, facts: compactor.compact(outcome.facts) });
+      if (outcome.fromCache) fromCache += 1;
+    });
+    return { extracted, skipped, fromCache };
+  }
+
+  /** From now on every file goes to the workers, the ones waiting first. */
+  private startWorkers(): void {
+    const indexes = this.waiting;
+    this.waiting = [];
+    const pooled = { batch: openWorkerBatch({ ...this.poolOptions, onDone: () => this.report() }), opened: undefined as PoolBatch | undefined, held: indexes.map((index) => taskOf(this.files[index]!)), indexes };
+    this.pooled = pooled;
+    void pooled.batch.then((opened) => {
+      pooled.opened = opened;
+      for (const task of pooled.held.splice(0)) opened.push(task);
+    }, () => undefined);
+  }
+
+  private report(): void {
+    this.done += 1;
+    this.options.onFileDone?.(this.done, this.files.length);
+  }
+}
+
+function taskOf(file: DiscoveredFile): ExtractTask {
+  return { absPath: file.absPath, id: file.id, language: file.language };
 }
 
 export interface FileSelectionOptions extends ExtractionOptions {
@@ -148,10 +202,16 @@ export async function extractFiles(files: readonly DiscoveredFile[], options: Fi
       readerStarts: options.readerStarts,
       exhaustive: options.exhaustive,
       ...(options.cacheDir !== undefined ? { cache: { dir: options.cacheDir, salt: textIndexSalt(catalogFor) } } : {}),
-      extract: async (batch) => {
-        const extracted = await extractAll(batch, { ...options, compactor });
-        fromCache += extracted.fromCache ?? 0;
-        return extracted;
+      extraction: () => {
+        const extraction = new FileExtraction({ ...options, compactor });
+        return {
+          add: (file) => extraction.add(file),
+          finish: async () => {
+            const extracted = await extraction.finish();
+            fromCache += extracted.fromCache ?? 0;
+            return extracted;
+          },
+        };
       },
     });
     return { extracted: result.extracted, skipped: result.skipped, fromCache, selection: options.exhaustive ? undefined : result.stats };

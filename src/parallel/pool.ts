@@ -36,6 +36,12 @@ export interface WorkerReply {
   wrote: boolean;
 }
 
+/** Tasks given to a pool one by one; `close` waits for all of them. */
+export interface PoolBatch {
+  push(task: ExtractTask): void;
+  close(): Promise<PoolResult>;
+}
+
 /** Tasks in flight per worker: the next file is already there when one is done. */
 const IN_FLIGHT = 2;
 
@@ -54,56 +60,86 @@ class WorkerPool {
   ) {}
 
   async run(tasks: readonly ExtractTask[], onDone?: (done: number, total: number) => void): Promise<PoolResult> {
-    const outcomes = new Array<ExtractOutcome>(tasks.length);
+    const batch = this.open(onDone, Math.min(this.size, tasks.length));
+    for (const task of tasks) batch.push(task);
+    return batch.close();
+  }
+
+  /**
+   * A batch whose tasks arrive one by one (as a text pass finds them): each is sent as soon as a
+   * worker has room, while the caller goes on. Outcomes keep the order of `push`.
+   */
+  open(onDone?: (done: number, total: number) => void, workerCount = this.size): PoolBatch {
+    const tasks: ExtractTask[] = [];
+    const outcomes: ExtractOutcome[] = [];
     let next = 0;
     let done = 0;
     let cacheWrites = 0;
-    const workers = this.take(Math.max(1, Math.min(this.size, tasks.length)));
-    try {
-      await Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<void>((resolve, reject) => {
-              let pending = 0;
-              const feed = (): void => {
-                while (pending < IN_FLIGHT && next < tasks.length) {
-                  const index = next;
-                  next += 1;
-                  pending += 1;
-                  worker.postMessage({ index, task: tasks[index] });
-                }
-                if (pending === 0) finish();
-              };
-              const onMessage = (message: WorkerReply): void => {
-                pending -= 1;
-                outcomes[message.index] = JSON.parse(message.outcome) as ExtractOutcome;
-                if (message.wrote) cacheWrites += 1;
-                done += 1;
-                onDone?.(done, tasks.length);
-                feed();
-              };
-              const onError = (error: Error): void => {
-                finish();
-                reject(error);
-              };
-              const onExit = (code: number): void => onError(new Error(`extraction worker exited (code ${code})`));
-              const finish = (): void => {
-                worker.off('message', onMessage);
-                worker.off('error', onError);
-                worker.off('exit', onExit);
-                resolve();
-              };
-              worker.on('message', onMessage);
-              worker.on('error', onError);
-              worker.on('exit', onExit);
-              feed();
-            }),
-        ),
-      );
-    } finally {
+    let closed = false;
+    let failure: Error | undefined;
+    let settle: { resolve: (result: PoolResult) => void; reject: (error: Error) => void } | undefined;
+    const workers = this.take(Math.max(1, workerCount));
+    const pending = new Map<Worker, number>(workers.map((worker) => [worker, 0]));
+    const listeners: Array<() => void> = [];
+    const release = (): void => {
+      for (const stop of listeners.splice(0)) stop();
       for (const worker of workers) worker.unref();
+    };
+    const finishIfDone = (): void => {
+      if (!settle) return;
+      if (failure) {
+        release();
+        settle.reject(failure);
+      } else if (closed && done === tasks.length) {
+        release();
+        settle.resolve({ outcomes, cacheWrites });
+      }
+    };
+    const feed = (worker: Worker): void => {
+      while (!failure && pending.get(worker)! < IN_FLIGHT && next < tasks.length) {
+        const index = next;
+        next += 1;
+        pending.set(worker, pending.get(worker)! + 1);
+        worker.postMessage({ index, task: tasks[index] });
+      }
+    };
+    for (const worker of workers) {
+      const onMessage = (message: WorkerReply): void => {
+        pending.set(worker, pending.get(worker)! - 1);
+        outcomes[message.index] = JSON.parse(message.outcome) as ExtractOutcome;
+        if (message.wrote) cacheWrites += 1;
+        done += 1;
+        onDone?.(done, tasks.length);
+        feed(worker);
+        finishIfDone();
+      };
+      const onError = (error: Error): void => {
+        failure ??= error;
+        finishIfDone();
+      };
+      const onExit = (code: number): void => onError(new Error(`extraction worker exited (code ${code})`));
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      listeners.push(() => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      });
     }
-    return { outcomes, cacheWrites };
+    return {
+      push: (task) => {
+        tasks.push(task);
+        for (const worker of workers) feed(worker);
+      },
+      close: () => {
+        closed = true;
+        return new Promise<PoolResult>((resolve, reject) => {
+          settle = { resolve, reject };
+          finishIfDone();
+        });
+      },
+    };
   }
 
   prestart(): void {
@@ -145,11 +181,11 @@ export function poolRunning(options: Omit<PoolOptions, 'onDone'>): boolean {
 }
 
 /**
- * Extracts files on `jobs` worker threads. Results come back in input order whatever the
- * scheduling, so output stays deterministic.
+ * A batch on the shared pool whose tasks the caller pushes as it finds them (see `WorkerPool.open`).
+ * Results come back in push order whatever the scheduling, so output stays deterministic.
  */
-export async function extractInWorkers(tasks: readonly ExtractTask[], options: PoolOptions): Promise<PoolResult> {
-  return (await poolFor(options)).run(tasks, options.onDone);
+export async function openWorkerBatch(options: PoolOptions): Promise<PoolBatch> {
+  return (await poolFor(options)).open(options.onDone);
 }
 
 /**

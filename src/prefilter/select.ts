@@ -40,6 +40,8 @@ const FOLLOW_BUDGET = 0.25;
  */
 const EXPLODING_GROWTH = 3;
 const EXPLODING_SHARE = 0.1;
+/** How long the text pass runs before it lets the workers' replies in. */
+const YIELD_EVERY_MS = 10;
 /** In a small tree following names is cheap whatever it finds. */
 const MIN_FILES_FOR_BUDGET = 1000;
 
@@ -50,6 +52,8 @@ export interface SelectionResult extends ExtractionResult {
 /** What the text pass learned about one file not parsed yet. */
 interface TextEntry {
   file: DiscoveredFile;
+  /** Its size in bytes (the larger, the longer its parse). */
+  size: number;
   /** The identifiers it mentions, hashed. */
   words: Uint32Array;
   /** The names it defines, hashed, where the language's definitions are recognized on the text. */
@@ -84,11 +88,6 @@ class SpecMatcher {
   }
 }
 
-function withoutWords(words: Uint32Array, removed: Uint32Array): Uint32Array {
-  const drop = new Set(removed);
-  return words.filter((word) => !drop.has(word));
-}
-
 function readBytes(absPath: string): Buffer | undefined {
   try {
     return readFileSync(absPath);
@@ -97,10 +96,17 @@ function readBytes(absPath: string): Buffer | undefined {
   }
 }
 
+/** Files handed over for extraction one by one; `finish` gives their facts in that order. */
+export interface FileBatch {
+  add(file: DiscoveredFile): void;
+  finish(): Promise<ExtractionResult>;
+}
+
 export interface SelectionInput {
   catalogFor: (language: Language) => Catalog;
   maxFileBytes: number;
-  extract: (batch: DiscoveredFile[]) => Promise<ExtractionResult>;
+  /** Starts extracting files handed over one by one (see FileExtraction). */
+  extraction: () => FileBatch;
   /** Method declarations of every file, counted here on the text; the linkers use the same counts. */
   declared: DeclaredNames;
   /** The package a file belongs to, as the linkers will see it. */
@@ -128,7 +134,7 @@ export interface SelectionInput {
  * large or binary go straight to extraction, which reports why they are skipped. Empty files hold
  * nothing to parse.
  */
-function textPass(files: readonly DiscoveredFile[], input: SelectionInput, cache: TextIndexCache | undefined): { seeds: DiscoveredFile[]; rest: TextEntry[] } {
+async function textPass(files: readonly DiscoveredFile[], input: SelectionInput, cache: TextIndexCache | undefined, seeds: FileBatch): Promise<{ seeds: number; rest: TextEntry[] }> {
   type Words = WordSetMatcher<{ words: string[] }>;
   const seedMatchers = new Map<Language, { specs: Words; readers: Words; definitions: { names: Words; pattern: RegExp } | undefined }>();
   const matchersFor = (language: Language) => {
@@ -146,44 +152,53 @@ function textPass(files: readonly DiscoveredFile[], input: SelectionInput, cache
     return matchers;
   };
   const scan = (file: DiscoveredFile, bytes: Buffer): TextRecord => {
-    const { hashes, declared, definitions, definedOnly } = scanWords(bytes, file.language);
+    const { hashes, declared, definitions, used } = scanWords(bytes, file.language);
     const matchers = matchersFor(file.language);
     // An API named only where something is defined (`pub fn setenv(..);` of an extern block) is not called there.
-    const used = definedOnly.length === 0 ? hashes : withoutWords(hashes, definedOnly);
     const interposes = matchers.definitions !== undefined && matchers.definitions.names.matches(hashes) && matchers.definitions.pattern.test(bytes.toString('latin1'));
     const seed = matchers.specs.matches(used) || interposes;
     return seed ? { seed, reads: false, declared } : { seed, reads: matchers.readers.matches(used), declared, hashes, ...(definitions ? { definitions } : {}) };
   };
-  const seeds: DiscoveredFile[] = [];
+  let seedCount = 0;
+  const seed = (file: DiscoveredFile): void => {
+    seeds.add(file);
+    seedCount += 1;
+  };
   const rest: TextEntry[] = [];
+  let lastYield = performance.now();
   for (const file of files) {
+    // Seeds are parsed on the workers while this goes on: their replies need the event loop now and then.
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     let stamp: FileStamp;
     try {
       const stats = statSync(file.absPath);
       stamp = { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
     } catch {
-      seeds.push(file);
+      seed(file);
       continue;
     }
     if (stamp.size === 0) {
-      if (input.exhaustive) seeds.push(file);
+      if (input.exhaustive) seed(file);
       continue;
     }
     let record = cache?.get(file.absPath, stamp);
     if (!record) {
       const bytes = stamp.size > input.maxFileBytes ? undefined : readBytes(file.absPath);
       if (bytes === undefined || bytes.subarray(0, 8192).includes(0)) {
-        seeds.push(file);
+        seed(file);
         continue;
       }
       record = scan(file, bytes);
       cache?.set(file.absPath, stamp, record);
     }
     input.declared.add(file.language, input.packageOf(file).id, record.declared);
-    if (input.exhaustive || record.seed) seeds.push(file);
-    else rest.push({ file, words: record.hashes ?? new Uint32Array(), definitions: record.definitions, reads: record.reads });
+    if (input.exhaustive || record.seed) seed(file);
+    else rest.push({ file, size: stamp.size, words: record.hashes ?? new Uint32Array(), definitions: record.definitions, reads: record.reads });
   }
-  return { seeds, rest };
+  return { seeds: seedCount, rest };
 }
 
 /**
@@ -193,16 +208,23 @@ function textPass(files: readonly DiscoveredFile[], input: SelectionInput, cache
  */
 export async function extractSelected(files: readonly DiscoveredFile[], input: SelectionInput): Promise<SelectionResult> {
   const cache = input.cache ? new TextIndexCache(input.cache.dir, input.cache.salt, commonDirectory(files.map((file) => file.absPath))) : undefined;
-  const { seeds, rest } = textPass(files, input, cache);
-  trace(() => `text pass: ${seeds.length} of ${files.length} files are seeds`);
+  const seedBatch = input.extraction();
+  const { seeds, rest } = await textPass(files, input, cache, seedBatch);
+  trace(() => `text pass: ${seeds} of ${files.length} files are seeds`);
   cache?.save();
   const extracted: ExtractedFile[] = [];
   const skipped: Skipped[] = [];
+  // Largest first: a round waits for its slowest worker, and a big file handed out last would leave the others idle.
+  const extract = (batch: readonly TextEntry[]): Promise<ExtractionResult> => {
+    const extraction = input.extraction();
+    for (const entry of [...batch].sort((a, b) => b.size - a.size)) extraction.add(entry.file);
+    return extraction.finish();
+  };
   const absorb = (result: ExtractionResult): void => {
     extracted.push(...result.extracted);
     skipped.push(...result.skipped);
   };
-  absorb(await input.extract(seeds));
+  absorb(await seedBatch.finish());
   trace(() => 'seeds parsed');
 
   const reach = input.reach ?? (() => true);
@@ -224,7 +246,7 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
    * The files the specs reach (`batch`), and the others. Without `withReaders`, files only a reader
    * spec reaches stay out of the batch and are counted in `readersOnly`.
    */
-  const selectBatch = (specs: FollowSpecs, entries: readonly TextEntry[], withReaders: boolean): { batch: DiscoveredFile[]; still: TextEntry[]; readersOnly: number } => {
+  const selectBatch = (specs: FollowSpecs, entries: readonly TextEntry[], withReaders: boolean): { batch: TextEntry[]; still: TextEntry[]; readersOnly: number } => {
     const direct = new SpecMatcher(specs.direct);
     const bridgeCallers = new SpecMatcher(specs.bridgeCallers);
     const bridgeCallees = new SpecMatcher(specs.bridgeCallees);
@@ -235,7 +257,7 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     // Each way in needs a word of the direct, bridge-callee or reader-callee sets, or names the file.
     const keys = new KeyWordFilter([direct.words, bridgeCallees.words, readerCallees.words, modules.words, readerModules.words]);
     const named = (absPath: string): boolean => direct.files.has(absPath) || bridgeCallees.files.has(absPath) || readerCallees.files.has(absPath);
-    const batch: DiscoveredFile[] = [];
+    const batch: TextEntry[] = [];
     const still: TextEntry[] = [];
     let readersOnly = 0;
     for (const entry of entries) {
@@ -266,7 +288,7 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
       const forWrites = direct.matches(entry, accept) || modules.matches(entry, accept) || (bridgeCallees.matches(entry, accept) && bridgeCallers.matches(entry, accept));
       const forReaders = !forWrites && (readerModules.matches(entry, accept) || (readerCallees.matches(entry, accept) && (entry.reads || readerCallers.matches(entry, accept))));
       if (forWrites || (forReaders && withReaders)) {
-        batch.push(entry.file);
+        batch.push(entry);
         continue;
       }
       if (forReaders) readersOnly += 1;
@@ -281,7 +303,7 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   let startsSeen: string | undefined;
   while (remaining.length > 0) {
     if (files.length >= MIN_FILES_FOR_BUDGET && extracted.length > FOLLOW_BUDGET * files.length) {
-      absorb(await input.extract(remaining.map((entry) => entry.file)));
+      absorb(await extract(remaining));
       parsedTheRest = true;
       break;
     }
@@ -303,13 +325,13 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
       continue;
     }
     if (files.length >= MIN_FILES_FOR_BUDGET && batch.length > EXPLODING_GROWTH * extracted.length && extracted.length + batch.length > EXPLODING_SHARE * files.length) {
-      absorb(await input.extract([...batch, ...remaining.map((entry) => entry.file)]));
+      absorb(await extract([...batch, ...remaining]));
       parsedTheRest = true;
       break;
     }
-    absorb(await input.extract(batch));
+    absorb(await extract(batch));
   }
   const order = new Map(files.map((file, index) => [file, index]));
   extracted.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
-  return { extracted, skipped, stats: { present: files.length, seeds: seeds.length, parsed: extracted.length, rounds, parsedTheRest } };
+  return { extracted, skipped, stats: { present: files.length, seeds, parsed: extracted.length, rounds, parsedTheRest } };
 }

@@ -28,11 +28,19 @@ const BYTE_CLASS = (() => {
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 
+/** Every round of the prefilter hashes the same names again (thousands of word sets). */
+const hashedWords = new Map<string, number>();
+
 /** FNV-1a over the word's UTF-8 bytes, as `scanWords` computes it over the file. */
 export function hashWord(word: string): number {
-  let hash = FNV_OFFSET;
-  for (const byte of Buffer.from(word, 'utf8')) hash = Math.imul(hash ^ byte, FNV_PRIME);
-  return hash >>> 0;
+  let hash = hashedWords.get(word);
+  if (hash === undefined) {
+    hash = FNV_OFFSET;
+    for (const byte of Buffer.from(word, 'utf8')) hash = Math.imul(hash ^ byte, FNV_PRIME);
+    hash >>>= 0;
+    hashedWords.set(word, hash);
+  }
+  return hash;
 }
 
 export interface FileWords {
@@ -43,10 +51,10 @@ export interface FileWords {
   /** Names the file defines at any depth (Python `def`/`class`, Rust `fn`), hashed; undefined: not known for this language. */
   definitions?: Uint32Array;
   /**
-   * The identifiers that appear only where a name is defined (`pub fn setenv(..);` in an extern
-   * block, a method named `spawn`), never where a name is used: such a mention names no call.
+   * The identifiers that appear somewhere a name is used, not only where one is defined
+   * (`pub fn setenv(..);` in an extern block, a method named `spawn`): only these can name a call.
    */
-  definedOnly: Uint32Array;
+  used: Uint32Array;
 }
 
 /**
@@ -182,16 +190,22 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
     }
     if (!defining) usedStamps[slot] = generation;
   }
-  const definedOnly: number[] = [];
-  for (let at = 0; at < count; at += 1) {
-    const hash = distinct[at]!;
-    let slot = hash & (TABLE_SIZE - 1);
-    while (stamps[slot] !== generation || table[slot] !== hash) slot = (slot + 1) & (TABLE_SIZE - 1);
-    if (usedStamps[slot] !== generation) definedOnly.push(hash);
+  const hashes = distinct.slice(0, count);
+  let used = hashes;
+  if (definitions.length > 0) {
+    used = new Uint32Array(count);
+    let usedCount = 0;
+    for (let at = 0; at < count; at += 1) {
+      const hash = distinct[at]!;
+      let slot = hash & (TABLE_SIZE - 1);
+      while (stamps[slot] !== generation || table[slot] !== hash) slot = (slot + 1) & (TABLE_SIZE - 1);
+      if (usedStamps[slot] === generation) used[usedCount++] = hash;
+    }
+    used = used.subarray(0, usedCount);
   }
   return {
-    hashes: distinct.slice(0, count),
-    definedOnly: Uint32Array.from(definedOnly),
+    hashes,
+    used,
     declared: language === 'javascript' ? javascriptMethods(bytes) : declared,
     definitions: declaration ? Uint32Array.from(new Set(definitions)) : undefined,
   };
