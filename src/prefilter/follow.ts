@@ -20,6 +20,8 @@ export interface TextSpec {
   defines?: boolean;
   /** The file must mention `words[0]` without defining it (where definitions are recognized): it may re-export it. */
   reexports?: boolean;
+  /** The file must write `words[0]` after a `.` (where that is recognized): a method call by its bare name. */
+  member?: boolean;
   /** The file must sit under this directory (relative imports reach only within their package). */
   under?: string;
   /** Rust: the file's crate must reach this package along Cargo dependencies (it may call into it). */
@@ -252,7 +254,8 @@ export class NameFollower {
     }
     if (CONSTRUCTORS.has(name)) specs.push({ language, words: [container] });
     specs.push({ language, words: [container, name] });
-    if (this.linkableByName(g)) specs.push({ language, words: [name] });
+    // By its bare name, only a method call links (`mayCall`: a receiver); Rust writes those `x.name()`.
+    if (this.linkableByName(g)) specs.push({ language, words: [name], ...(language === 'rust' ? { member: true } : {}) });
     return specs;
   }
 

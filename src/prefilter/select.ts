@@ -58,6 +58,8 @@ interface TextEntry {
   words: Uint32Array;
   /** The names it defines, hashed, where the language's definitions are recognized on the text. */
   definitions?: Uint32Array;
+  /** The names it writes after a `.`, hashed, where only those can name a method call (Rust). */
+  members?: Uint32Array;
   /** Its text names an API that reads the environment. */
   reads: boolean;
 }
@@ -77,14 +79,14 @@ class SpecMatcher {
         this.files.add(spec.file);
         continue;
       }
-      const key = [spec.language, spec.words.join(' '), spec.stem ?? '', spec.defines ? 'd' : spec.reexports ? 'r' : '', spec.under ?? '', spec.reaches ?? '', spec.reachedFrom ?? ''].join('\0');
+      const key = [spec.language, spec.words.join(' '), spec.stem ?? '', spec.defines ? 'd' : spec.reexports ? 'r' : '', spec.member ? 'm' : '', spec.under ?? '', spec.reaches ?? '', spec.reachedFrom ?? ''].join('\0');
       if (!distinct.has(key)) distinct.set(key, spec);
     }
     this.words = new WordSetMatcher([...distinct.values()]);
   }
 
   matches(entry: TextEntry, accept: (spec: TextSpec) => boolean): boolean {
-    return this.files.has(entry.file.absPath) || this.words.matches(entry.words, entry.definitions, accept);
+    return this.files.has(entry.file.absPath) || this.words.matches(entry.words, entry, accept);
   }
 }
 
@@ -152,12 +154,12 @@ async function textPass(files: readonly DiscoveredFile[], input: SelectionInput,
     return matchers;
   };
   const scan = (file: DiscoveredFile, bytes: Buffer): TextRecord => {
-    const { hashes, declared, definitions, used } = scanWords(bytes, file.language);
+    const { hashes, declared, definitions, used, members } = scanWords(bytes, file.language);
     const matchers = matchersFor(file.language);
     // An API named only where something is defined (`pub fn setenv(..);` of an extern block) is not called there.
     const interposes = matchers.definitions !== undefined && matchers.definitions.names.matches(hashes) && matchers.definitions.pattern.test(bytes.toString('latin1'));
     const seed = matchers.specs.matches(used) || interposes;
-    return seed ? { seed, reads: false, declared } : { seed, reads: matchers.readers.matches(used), declared, hashes, ...(definitions ? { definitions } : {}) };
+    return seed ? { seed, reads: false, declared } : { seed, reads: matchers.readers.matches(used), declared, hashes, ...(definitions ? { definitions } : {}), ...(members ? { members } : {}) };
   };
   let seedCount = 0;
   const seed = (file: DiscoveredFile): void => {
@@ -196,7 +198,7 @@ async function textPass(files: readonly DiscoveredFile[], input: SelectionInput,
     }
     input.declared.add(file.language, input.packageOf(file).id, record.declared);
     if (input.exhaustive || record.seed) seed(file);
-    else rest.push({ file, size: stamp.size, words: record.hashes ?? new Uint32Array(), definitions: record.definitions, reads: record.reads });
+    else rest.push({ file, size: stamp.size, words: record.hashes ?? new Uint32Array(), definitions: record.definitions, members: record.members, reads: record.reads });
   }
   return { seeds: seedCount, rest };
 }

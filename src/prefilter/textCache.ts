@@ -21,6 +21,8 @@ export interface TextRecord {
   /** Identifier hashes (kept for files that are not seeds: the rounds match them). */
   hashes?: Uint32Array;
   definitions?: Uint32Array;
+  /** Identifiers written after a `.` (where the language's method calls are recognized on the text). */
+  members?: Uint32Array;
 }
 
 /** The stat fields that tell an unchanged file. */
@@ -31,7 +33,7 @@ export interface FileStamp {
 }
 
 const MAGIC = 0x58545245; // "ERTX"
-const FORMAT = 2;
+const FORMAT = 3;
 /**
  * A file changed twice within the file system's timestamp resolution keeps its stamp; a record is
  * only kept for files whose last change is this much older than the scan, so that cannot happen.
@@ -188,7 +190,7 @@ class Writer {
 
 /**
  * Layout, every field 4-byte aligned: magic, format, count; then per file its byte length, path,
- * size, mtime, inode, flags, declared names, word hashes, definition hashes.
+ * size, mtime, inode, flags, declared names, word hashes, definition hashes, member hashes.
  */
 function encode(entries: ReadonlyMap<string, number | NewEntry>, source: Buffer): Buffer {
   const out = new Writer();
@@ -211,6 +213,7 @@ function encode(entries: ReadonlyMap<string, number | NewEntry>, source: Buffer)
     out.text(record.declared.join('\n'));
     out.hashes(record.hashes);
     out.hashes(record.definitions);
+    out.hashes(record.members);
     const bytes = out.bytes();
     bytes.writeUInt32LE(out.length - start, start);
   }
@@ -241,7 +244,7 @@ function mapEntries(file: Buffer, into: Map<string, number>): Buffer {
     let cursor = offset + 8 + padded(pathLength) + 28;
     if (cursor + 4 > end) fail();
     cursor += 4 + padded(bytes.readUInt32LE(cursor));
-    for (let list = 0; list < 2; list += 1) {
+    for (let list = 0; list < 3; list += 1) {
       if (cursor + 4 > end) fail();
       const hashCount = bytes.readUInt32LE(cursor);
       cursor += 4 + (hashCount === NO_HASHES ? 0 : hashCount * 4);
@@ -276,7 +279,9 @@ function readRecord(bytes: Buffer, offset: number, stamp: FileStamp): TextRecord
   };
   const words = hashes();
   const definitions = hashes();
+  const members = hashes();
   if (words) record.hashes = words;
   if (definitions) record.definitions = definitions;
+  if (members) record.members = members;
   return record;
 }

@@ -9,7 +9,7 @@ import type { Language } from '../facts/types.ts';
  */
 
 /** Changes whenever what `scanWords` records for the same bytes changes: cached records of another revision are not used. */
-export const SCANNER_REVISION = 3;
+export const SCANNER_REVISION = 4;
 
 const OTHER = 0;
 const DIGIT = 1;
@@ -55,6 +55,11 @@ export interface FileWords {
    * (`pub fn setenv(..);` in an extern block, a method named `spawn`): only these can name a call.
    */
   used: Uint32Array;
+  /**
+   * The identifiers written after a `.` (whitespace between allowed): the only names a Rust method
+   * call (`x.name()`) can have. Undefined for the languages where other syntax calls methods too.
+   */
+  members?: Uint32Array;
 }
 
 /**
@@ -103,6 +108,10 @@ const table = new Uint32Array(TABLE_SIZE);
 const stamps = new Uint32Array(TABLE_SIZE);
 /** Per slot, the generation in which the word was last seen outside a definition's name. */
 const usedStamps = new Uint32Array(TABLE_SIZE);
+/** Per slot, the generation in which the word was last seen after a `.`. */
+const memberStamps = new Uint32Array(TABLE_SIZE);
+/** Languages whose methods are called only as `receiver.name(..)`. */
+const MEMBER_CALLS: ReadonlySet<Language> = new Set(['rust']);
 const distinct = new Uint32Array(TABLE_SIZE >> 1);
 let generation = 0;
 
@@ -111,6 +120,7 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
   if (generation === 0) {
     stamps.fill(0);
     usedStamps.fill(0);
+    memberStamps.fill(0);
     generation = 1;
   }
   const declaration = DECLARATION[language];
@@ -124,6 +134,8 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
   let onlyModifiers = true;
   let nameFollows = false;
   let nameIsMethod = false;
+  /** The last byte that is not white space was a `.`. */
+  let afterDot = false;
   const length = bytes.length;
   let i = 0;
   while (i < length) {
@@ -140,6 +152,8 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
         i = end < 0 ? length : end + 2;
         continue;
       }
+      if (byte === 0x2e) afterDot = true;
+      else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) afterDot = false;
       if (byte === 0x0a) {
         atLineStart = true;
         lineIndented = false;
@@ -156,6 +170,7 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
     atLineStart = false;
     if (kind === DIGIT) {
       while (i < length && BYTE_CLASS[bytes[i]!] !== OTHER) i += 1;
+      afterDot = false;
       continue;
     }
     const start = i;
@@ -189,23 +204,35 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
       count += 1;
     }
     if (!defining) usedStamps[slot] = generation;
+    if (afterDot) {
+      memberStamps[slot] = generation;
+      afterDot = false;
+    }
   }
   const hashes = distinct.slice(0, count);
+  const wantsUsed = definitions.length > 0;
+  const wantsMembers = MEMBER_CALLS.has(language);
   let used = hashes;
-  if (definitions.length > 0) {
-    used = new Uint32Array(count);
+  let members: Uint32Array | undefined;
+  if (wantsUsed || wantsMembers) {
+    const usedOnes = new Uint32Array(wantsUsed ? count : 0);
+    const memberOnes = new Uint32Array(wantsMembers ? count : 0);
     let usedCount = 0;
+    let memberCount = 0;
     for (let at = 0; at < count; at += 1) {
       const hash = distinct[at]!;
       let slot = hash & (TABLE_SIZE - 1);
       while (stamps[slot] !== generation || table[slot] !== hash) slot = (slot + 1) & (TABLE_SIZE - 1);
-      if (usedStamps[slot] === generation) used[usedCount++] = hash;
+      if (wantsUsed && usedStamps[slot] === generation) usedOnes[usedCount++] = hash;
+      if (wantsMembers && memberStamps[slot] === generation) memberOnes[memberCount++] = hash;
     }
-    used = used.subarray(0, usedCount);
+    if (wantsUsed) used = usedOnes.subarray(0, usedCount);
+    if (wantsMembers) members = memberOnes.slice(0, memberCount);
   }
   return {
     hashes,
     used,
+    ...(members ? { members } : {}),
     declared: language === 'javascript' ? javascriptMethods(bytes) : declared,
     definitions: declaration ? Uint32Array.from(new Set(definitions)) : undefined,
   };
@@ -215,7 +242,13 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
  * Word sets (each optionally with a file stem) checked against files' hashes: a file matches when
  * it mentions every word of at least one set.
  */
-export class WordSetMatcher<T extends { words: readonly string[]; defines?: boolean; reexports?: boolean }> {
+/** What is known of a file besides its words: the names it defines, and those written after a `.`. */
+export interface FileShape {
+  definitions?: Uint32Array;
+  members?: Uint32Array;
+}
+
+export class WordSetMatcher<T extends { words: readonly string[]; defines?: boolean; reexports?: boolean; member?: boolean }> {
   /** hash → indices of the sets containing that word. */
   private readonly setsByWord = new Map<number, number[]>();
   /** Each set's distinct word hashes, its first word first. */
@@ -262,11 +295,11 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
   /**
    * Whether the file satisfies one of the sets: it mentions every word, and defines the first one
    * when the set says `defines`, or does not when it says `reexports` (where the file's definitions
-   * are known). `accept` adds a per-file
+   * are known), and writes it after a `.` when the set says `member` (where that is known). `accept` adds a per-file
    * condition, such as a file stem. A file's words are distinct, so a set is complete when as many
    * of its words were seen as it has.
    */
-  matches(words: Uint32Array, definitions?: Uint32Array, accept: (set: T) => boolean = this.accept): boolean {
+  matches(words: Uint32Array, shape: FileShape = {}, accept: (set: T) => boolean = this.accept): boolean {
     if (this.sets.length === 0) return false;
     this.stamp = (this.stamp + 1) >>> 0;
     if (this.stamp === 0) {
@@ -274,6 +307,7 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
       this.stamp = 1;
     }
     let defined: Set<number> | undefined;
+    let members: Set<number> | undefined;
     const filter = this.filter;
     for (let at = 0, count = words.length; at < count; at += 1) {
       const hash = words[at]!;
@@ -286,9 +320,13 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
         this.seen[index] = count;
         if (count !== this.hashed[index]!.length || !accept(this.sets[index]!)) continue;
         const set = this.sets[index]!;
-        if ((set.defines || set.reexports) && definitions) {
-          defined ??= new Set(definitions);
+        if ((set.defines || set.reexports) && shape.definitions) {
+          defined ??= new Set(shape.definitions);
           if (defined.has(this.hashed[index]![0]!) !== Boolean(set.defines)) continue;
+        }
+        if (set.member && shape.members) {
+          members ??= new Set(shape.members);
+          if (!members.has(this.hashed[index]![0]!)) continue;
         }
         return true;
       }

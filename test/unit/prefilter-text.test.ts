@@ -43,6 +43,30 @@ describe('text pass words', () => {
     expect(definedOnly('int setenv(const char *a, const char *b, int c);\n', 'c')).toEqual([]);
   });
 
+  it('records the Rust names written after a `.`, across white space and line breaks, and only for Rust', () => {
+    const members = (source: string) => [...(scanWords(Buffer.from(source), 'rust').members ?? [])].sort();
+    const hashes = (...words: string[]) => words.map(hashWord).sort();
+    expect(members('fn f() { let c = Client::new(); c.start(); }')).toEqual(hashes('start'));
+    expect(members('fn f() {\n    builder\n        .timeout(d)\n        . build()?;\n}\n')).toEqual(hashes('timeout', 'build'));
+    // A path call and a tuple index name no method; a range's end (`0..n`) counts, which only makes a file look relevant.
+    expect(members('fn f() { Runtime::new(); let x = t.0; for i in 0..n {} }')).toEqual(hashes('n'));
+    expect(members('fn f() { x.1.run(); }')).toEqual(hashes('run'));
+    expect(scanWords(Buffer.from('x.start()\n'), 'python').members).toBeUndefined();
+  });
+
+  it('matches a `member` word set only where its first word follows a `.`', () => {
+    const matcher = new WordSetMatcher([{ words: ['start'], member: true }]);
+    const matches = (source: string) => {
+      const words = scanWords(Buffer.from(source), 'rust');
+      return matcher.matches(words.hashes, words);
+    };
+    expect(matches('fn f(w: Worker) { w.start(); }')).toBe(true);
+    expect(matches('fn f() { Worker::start(); }')).toBe(false);
+    expect(matches('fn start() {}')).toBe(false);
+    // Where the members are not known (another language), the word is enough.
+    expect(matcher.matches(scanWords(Buffer.from('Worker.start()\n'), 'python').hashes)).toBe(true);
+  });
+
   it('matches word sets through the prefilter bits without losing a set', () => {
     const matcher = new WordSetMatcher([{ words: ['thread', 'spawn'] }, { words: ['set_var'] }]);
     expect(matcher.matches(scanWords(Buffer.from('use std::thread; fn f() { thread::spawn(g); }'), 'rust').hashes)).toBe(true);
