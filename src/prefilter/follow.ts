@@ -265,23 +265,30 @@ export class NameFollower {
    * `pkg` re-exports it from (`pkg/__init__.py: from .workers import start`, `pub use
    * crate::workers::begin as start`): that module need not mention `pkg`, nor `start`.
    */
-  private moduleSpecs(callee: CalleeRef, caller: ParsedFile): TextSpec[] {
+  private moduleSpecs(callee: CalleeRef, caller: ParsedFile, asked: Set<string>): TextSpec[] {
     const language = caller.facts.language;
     if ((language !== 'python' && language !== 'rust') || callee.receiver !== undefined || callee.path.length < 2) return [];
     const module = callee.path[callee.path.length - 2]!;
     if (module.startsWith('.') || (language === 'rust' && (RUST_PATH_KEYWORDS.has(module) || /^[A-Z]/.test(module)))) return [];
     const name = callee.name;
+    // Thousands of call sites name the same modules, and re-export chains meet: each (name, module)
+    // is expanded once per list (per calling crate in Rust, whose reach the specs carry).
+    const scope = language === 'rust' ? `\u0000${caller.packageId}` : '';
+    const specs: TextSpec[] = [];
+    const first = `${language}\u0000${name}\u0000${module}${scope}`;
     // A module defining the name is the callee itself, which the bridge already looks for. A Rust
     // re-export under the same name leads nowhere new (the definition is found by its name): only a
     // renaming one (`pub use workers::begin as start`) matters there.
-    const specs: TextSpec[] = [{ language, words: language === 'rust' ? [name, 'as'] : [name], stem: module, reexports: true }];
-    const seen = new Set<string>();
+    if (!asked.has(`=${first}`)) {
+      asked.add(`=${first}`);
+      specs.push({ language, words: language === 'rust' ? [name, 'as'] : [name], stem: module, reexports: true });
+    }
     // Re-exports chain (`pkg` from `.api`, `api` from `.workers`): each hop whose module is parsed.
     const follow = (word: string, stem: string): void => {
-      const key = `${word}\u0000${stem}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      for (const source of [...(this.reexportSources.get(key) ?? []), ...(this.reexportSources.get(`*\u0000${stem}`) ?? []).map(({ stem: from }) => ({ imported: word, stem: from }))]) {
+      const node = `${language}\u0000${word}\u0000${stem}${scope}`;
+      if (asked.has(node)) return;
+      asked.add(node);
+      for (const source of [...(this.reexportSources.get(`${word}\u0000${stem}`) ?? []), ...(this.reexportSources.get(`*\u0000${stem}`) ?? []).map(({ stem: from }) => ({ imported: word, stem: from }))]) {
         specs.push({ language, words: [source.imported], stem: source.stem });
         // Rust recognizes definitions on the text: the function itself, wherever its module lives.
         if (language === 'rust' && source.imported !== word) specs.push({ language, words: [source.imported], defines: true });
@@ -436,10 +443,13 @@ export class NameFollower {
     };
     for (const g of writers) result.direct.push(...callerSpecsOf(g));
     for (const g of spawners) result.bridgeCallers.push(...callerSpecsOf(g));
+    // The (name, module) pairs whose module specs a list holds already.
+    const modulesAsked = new Set<string>();
+    const readerModulesAsked = new Set<string>();
     for (const view of region) {
       for (const callee of callsOf(view.fn)) {
         result.bridgeCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
-        result.modules.push(...this.moduleSpecs(callee, view.file));
+        result.modules.push(...this.moduleSpecs(callee, view.file, modulesAsked));
       }
     }
 
@@ -510,7 +520,7 @@ export class NameFollower {
     for (const view of reading) {
       for (const callee of callsOf(view.fn)) {
         result.readerCallees.push(...this.calleeSpecs(callee, view.file.facts.language, view.file));
-        result.readerModules.push(...this.moduleSpecs(callee, view.file));
+        result.readerModules.push(...this.moduleSpecs(callee, view.file, readerModulesAsked));
       }
     }
     for (const g of readers) result.readerCallers.push(...callerSpecsOf(g));
