@@ -33,7 +33,7 @@ Examples:
 
 Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error.
 Environment: XDG_CACHE_HOME (where the caches live), NO_COLOR, ENVRACE_TRACE=1 (print
-each phase of a run with its time, to see where a slow scan spends it).
+each phase of a run with its time and memory, to see where a slow scan spends them).
 Run 'envrace <command> --help' for a command's options.`,
   );
   return program;
