@@ -52,8 +52,6 @@ export interface SelectionResult extends ExtractionResult {
 /** What the text pass learned about one file not parsed yet. */
 interface TextEntry {
   file: DiscoveredFile;
-  /** Its size in bytes (the larger, the longer its parse). */
-  size: number;
   /** The identifiers it mentions, hashed. */
   words: Uint32Array;
   /** The names it defines, hashed, where the language's definitions are recognized on the text. */
@@ -198,7 +196,7 @@ async function textPass(files: readonly DiscoveredFile[], input: SelectionInput,
     }
     input.declared.add(file.language, input.packageOf(file).id, record.declared);
     if (input.exhaustive || record.seed) seed(file);
-    else rest.push({ file, size: stamp.size, words: record.hashes ?? new Uint32Array(), definitions: record.definitions, members: record.members, reads: record.reads });
+    else rest.push({ file, words: record.hashes ?? new Uint32Array(), definitions: record.definitions, members: record.members, reads: record.reads });
   }
   return { seeds: seedCount, rest };
 }
@@ -216,10 +214,9 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   cache?.save();
   const extracted: ExtractedFile[] = [];
   const skipped: Skipped[] = [];
-  // Largest first: a round waits for its slowest worker, and a big file handed out last would leave the others idle.
   const extract = (batch: readonly TextEntry[]): Promise<ExtractionResult> => {
     const extraction = input.extraction();
-    for (const entry of [...batch].sort((a, b) => b.size - a.size)) extraction.add(entry.file);
+    for (const entry of batch) extraction.add(entry.file);
     return extraction.finish();
   };
   const absorb = (result: ExtractionResult): void => {
