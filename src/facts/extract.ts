@@ -45,7 +45,7 @@ export function defaultJobs(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
-/** Starts the extraction workers `extractAll` will use with these options, if it will use any. */
+/** Starts the extraction workers `FileExtraction` will use with these options, if it will use any. */
 export function prestartExtraction(options: ExtractionOptions): void {
   const jobs = options.jobs ?? defaultJobs();
   if (jobs > 1) prestartWorkers(poolOptionsOf(options, jobs));
@@ -56,20 +56,11 @@ function poolOptionsOf(options: ExtractionOptions, jobs: number) {
 }
 
 /**
- * Reads and extracts every given file, on worker threads when there is enough work, from the fact
- * cache where the content was seen before. A file that cannot be read or parsed is skipped with a
- * one-line reason; a crash inside an adapter is contained to its file. Results keep the input order.
- */
-export async function extractAll(files: readonly DiscoveredFile[], options: ExtractionOptions): Promise<ExtractionResult> {
-  const extraction = new FileExtraction(options);
-  for (const file of files) extraction.add(file);
-  return extraction.finish();
-}
-
-/**
- * Files handed over one by one, as a text pass finds them: once there is enough work for worker
- * threads (or they already run), each file goes to them at once, so parsing overlaps the caller's
- * reading of the rest. `finish` waits for all of them; results keep the order of `add`.
+ * Reads and extracts files handed over one by one, as a text pass finds them: from the fact cache
+ * where the content was seen before, else on worker threads once there is enough work for them (or
+ * they already run), each file at once, so parsing overlaps the caller's reading of the rest. A
+ * file that cannot be read or parsed is skipped with a one-line reason; a crash inside an adapter is
+ * contained to its file. `finish` waits for all of them; results keep the order of `add`.
  */
 export class FileExtraction {
   private readonly files: DiscoveredFile[] = [];
@@ -188,7 +179,6 @@ export interface FileSelectionResult extends ExtractionResult {
  * all of them with `exhaustive`.
  */
 export async function extractFiles(files: readonly DiscoveredFile[], options: FileSelectionOptions): Promise<FileSelectionResult> {
-  let fromCache = 0;
   const catalogFor = catalogsFor(options.extraCatalog);
   const compactor = options.compactor ?? new FactCompactor();
   try {
@@ -202,19 +192,9 @@ export async function extractFiles(files: readonly DiscoveredFile[], options: Fi
       readerStarts: options.readerStarts,
       exhaustive: options.exhaustive,
       ...(options.cacheDir !== undefined ? { cache: { dir: options.cacheDir, salt: textIndexSalt(catalogFor) } } : {}),
-      extraction: () => {
-        const extraction = new FileExtraction({ ...options, compactor });
-        return {
-          add: (file) => extraction.add(file),
-          finish: async () => {
-            const extracted = await extraction.finish();
-            fromCache += extracted.fromCache ?? 0;
-            return extracted;
-          },
-        };
-      },
+      extraction: () => new FileExtraction({ ...options, compactor }),
     });
-    return { extracted: result.extracted, skipped: result.skipped, fromCache, selection: options.exhaustive ? undefined : result.stats };
+    return { extracted: result.extracted, skipped: result.skipped, fromCache: result.fromCache, selection: options.exhaustive ? undefined : result.stats };
   } finally {
     // The workers served the rounds of this selection; their heaps should not outlive it into linking.
     await closeWorkerPool();

@@ -59,17 +59,11 @@ class WorkerPool {
     private readonly setup: Omit<PoolOptions, 'jobs' | 'onDone'>,
   ) {}
 
-  async run(tasks: readonly ExtractTask[], onDone?: (done: number, total: number) => void): Promise<PoolResult> {
-    const batch = this.open(onDone, Math.min(this.size, tasks.length));
-    for (const task of tasks) batch.push(task);
-    return batch.close();
-  }
-
   /**
    * A batch whose tasks arrive one by one (as a text pass finds them): each is sent as soon as a
    * worker has room, while the caller goes on. Outcomes keep the order of `push`.
    */
-  open(onDone?: (done: number, total: number) => void, workerCount = this.size): PoolBatch {
+  open(onDone?: (done: number, total: number) => void): PoolBatch {
     const tasks: ExtractTask[] = [];
     const outcomes: ExtractOutcome[] = [];
     let next = 0;
@@ -78,7 +72,7 @@ class WorkerPool {
     let closed = false;
     let failure: Error | undefined;
     let settle: { resolve: (result: PoolResult) => void; reject: (error: Error) => void } | undefined;
-    const workers = this.take(Math.max(1, workerCount));
+    const workers = this.take(this.size);
     const pending = new Map<Worker, number>(workers.map((worker) => [worker, 0]));
     const listeners: Array<() => void> = [];
     const release = (): void => {

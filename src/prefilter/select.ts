@@ -219,9 +219,11 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
     for (const entry of batch) extraction.add(entry.file);
     return extraction.finish();
   };
+  let fromCache = 0;
   const absorb = (result: ExtractionResult): void => {
     extracted.push(...result.extracted);
     skipped.push(...result.skipped);
+    fromCache += result.fromCache ?? 0;
   };
   absorb(await seedBatch.finish());
   trace(() => 'seeds parsed');
@@ -332,5 +334,5 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   }
   const order = new Map(files.map((file, index) => [file, index]));
   extracted.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
-  return { extracted, skipped, stats: { present: files.length, seeds, parsed: extracted.length, rounds, parsedTheRest } };
+  return { extracted, skipped, fromCache, stats: { present: files.length, seeds, parsed: extracted.length, rounds, parsedTheRest } };
 }

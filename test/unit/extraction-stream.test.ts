@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DiscoveredFile } from '../../src/discover/files.ts';
-import { extractAll, FileExtraction, prestartExtraction } from '../../src/facts/extract.ts';
+import { FileExtraction, prestartExtraction, type ExtractionOptions, type ExtractionResult } from '../../src/facts/extract.ts';
 import { closeWorkerPool } from '../../src/parallel/pool.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'envrace-stream-'));
@@ -23,12 +23,19 @@ function writeFiles(dir: string, count: number): DiscoveredFile[] {
   });
 }
 
-const summary = (result: Awaited<ReturnType<typeof extractAll>>) => result.extracted.map(({ file, facts }) => ({ id: file.id, facts: JSON.stringify(facts) }));
+/** One batch on the main thread, the reference. */
+async function extractOnMainThread(files: readonly DiscoveredFile[], options: ExtractionOptions): Promise<ExtractionResult> {
+  const extraction = new FileExtraction({ ...options, jobs: 1 });
+  for (const file of files) extraction.add(file);
+  return extraction.finish();
+}
+
+const summary = (result: ExtractionResult) => result.extracted.map(({ file, facts }) => ({ id: file.id, facts: JSON.stringify(facts) }));
 
 describe('extraction of files handed over one by one', () => {
   it('gives the facts of a single batch, in the order the files were added, while the caller goes on between files', async () => {
     const files = writeFiles(path.join(root, 'a'), 70);
-    const reference = await extractAll(files, { maxFileBytes: 1_000_000, jobs: 1 });
+    const reference = await extractOnMainThread(files, { maxFileBytes: 1_000_000 });
     const streamed = new FileExtraction({ maxFileBytes: 1_000_000, jobs: 2 });
     for (const [index, file] of files.entries()) {
       streamed.add(file);
@@ -49,7 +56,7 @@ describe('extraction of files handed over one by one', () => {
     for (const file of [...files].reverse()) streamed.add(file);
     const result = await streamed.finish();
     expect(result.extracted.map(({ file }) => file.id)).toEqual([...files].reverse().map((file) => file.id));
-    const reference = await extractAll([...files].reverse(), { maxFileBytes: 1_000_000, jobs: 1 });
+    const reference = await extractOnMainThread([...files].reverse(), { maxFileBytes: 1_000_000 });
     expect(summary(result)).toEqual(summary(reference));
   });
 
