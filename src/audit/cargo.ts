@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PackageRef } from '../languages/types.ts';
@@ -26,15 +26,26 @@ interface CargoMetadata {
 
 const LIBRARY_KINDS = new Set(['lib', 'rlib', 'dylib', 'cdylib', 'staticlib']);
 
-function runTool(command: string, args: readonly string[], cwd: string): { status: number | null; stdout: string; stderr: string; missing: boolean } {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', missing };
+interface ToolRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  missing: boolean;
+}
+
+/** Runs a tool without blocking the thread: the audit parses the project's files meanwhile. */
+function runTool(command: string, args: readonly string[], cwd: string): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      resolve({ status: error ? (typeof code === 'number' ? code : null) : 0, stdout: stdout ?? '', stderr: stderr ?? '', missing: code === 'ENOENT' });
+    });
+  });
 }
 
 /** The host's target triple, so that platform-specific dependencies match what this machine would build. */
-function hostTriple(cwd: string): string | undefined {
-  const rustc = runTool('rustc', ['-vV'], cwd);
+async function hostTriple(cwd: string): Promise<string | undefined> {
+  const rustc = await runTool('rustc', ['-vV'], cwd);
   return /^host:\s*(\S+)/m.exec(rustc.stdout)?.[1];
 }
 
@@ -63,15 +74,15 @@ function rustFilesUnder(dir: string): string[] {
  * such as Debian's /usr/share/cargo/registry alike). Proc-macro crates run at compile time and are
  * left out; so are build and dev dependencies unless asked for.
  */
-export function resolveCargo(options: ResolverOptions): Resolution {
+export async function resolveCargo(options: ResolverOptions): Promise<Resolution> {
   const args = ['metadata', '--format-version', '1'];
   if (!options.cargoArgs.some((arg) => arg === '--filter-platform' || arg.startsWith('--filter-platform='))) {
-    const host = hostTriple(options.dir);
+    const host = await hostTriple(options.dir);
     if (host) args.push('--filter-platform', host);
   }
   args.push(...options.cargoArgs);
   options.onProgress?.('running cargo metadata');
-  const run = runTool('cargo', args, options.dir);
+  const run = await runTool('cargo', args, options.dir);
   if (run.missing) throw new ResolverError('cargo not found on PATH: install Rust (rustup, or apt-get install cargo) to audit Cargo dependencies');
   if (run.status !== 0) {
     const message = run.stderr.trim().split('\n').filter((line) => line.trim() !== '').slice(-6).join(' | ');

@@ -53,7 +53,9 @@ export function detectEcosystems(dir: string): Ecosystem[] {
   return found;
 }
 
-async function resolverFor(ecosystem: Ecosystem): Promise<(options: ResolverOptions, importedModules: readonly string[]) => Resolution> {
+type Resolver = (options: ResolverOptions, importedModules: readonly string[]) => Resolution | Promise<Resolution>;
+
+async function resolverFor(ecosystem: Ecosystem): Promise<Resolver> {
   switch (ecosystem) {
     case 'cargo':
       return (options) => resolveCargo(options);
@@ -66,6 +68,21 @@ async function resolverFor(ecosystem: Ecosystem): Promise<(options: ResolverOpti
       return (options) => resolveNpm(options);
     }
   }
+}
+
+/** A promise started ahead of its use: a failure waits for `value()` instead of going unhandled meanwhile. */
+function settled<T>(promise: Promise<T>): { value: () => Promise<T> } {
+  const outcome = promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return {
+    value: async () => {
+      const result = await outcome;
+      if (!result.ok) throw result.error;
+      return result.value;
+    },
+  };
 }
 
 /** Modules the project's Python files import, as dotted names (absolute imports only). */
@@ -98,6 +115,9 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   const skipped: Skipped[] = [];
   const ecosystems = options.ecosystems ?? detectEcosystems(dir);
 
+  // `cargo metadata` needs nothing from the project's files: it runs while they are parsed.
+  const cargoResolution = ecosystems.includes('cargo') ? settled(resolveCargo({ ...options, dir })) : undefined;
+
   const discovered = discoverFiles(dir, [dir]);
   const discovery = options.includeFile ? { ...discovered, files: discovered.files.filter((file) => options.includeFile!(file.absPath)) } : discovered;
   skipped.push(...discovery.skipped);
@@ -115,8 +135,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   const resolutions: Resolution[] = [];
   for (const ecosystem of ecosystems) {
     try {
-      const resolve = await resolverFor(ecosystem);
-      const resolution = resolve({ ...options, dir }, importedPythonModules(project.extracted));
+      const resolution = ecosystem === 'cargo' && cargoResolution ? await cargoResolution.value() : await (await resolverFor(ecosystem))({ ...options, dir }, importedPythonModules(project.extracted));
       resolutions.push(resolution);
       skipped.push(...resolution.problems);
     } catch (error) {
