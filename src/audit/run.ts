@@ -201,11 +201,13 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   fallback.linkCargoPathDependencies();
 
   options.onProgress?.('linking and analyzing');
+  trace(() => `audit: ${project.extracted.length + extractedDependencies.extracted.length} files' facts in hand`);
   const { linkFiles, program } = await linker.link([...project.extracted, ...extractedDependencies.extracted]);
   trace(() => 'audit: linked');
   const fileToPackage = new Map(linkFiles.map((file) => [file.id, file.pkg]));
   const inProject = (fileId: string): boolean => fileToPackage.get(fileId)?.inProject ?? false;
   const all = analyzeProgram(program, { isLibrary: (pkg, hasEntry) => !pkg.inProject || !hasEntry, inProject });
+  trace(() => `audit: analyzed (${all.length} findings before relocating them to the project)`);
 
   const packagesById = new Map(resolutions.flatMap((resolution) => resolution.packages.map((pkg) => [pkg.ref.id, pkg] as const)));
   const renderPath = (ids: string[]): string => ids.map((id) => {

@@ -17,6 +17,7 @@ import { applySuppressions } from '../suppress/apply.ts';
 import { SourceTexts } from '../suppress/sources.ts';
 import { toPosix } from '../util/paths.ts';
 import type { Skipped } from './outcome.ts';
+import { trace } from '../util/trace.ts';
 
 export interface ScanOptions {
   /** Directory that report paths are relative to (`%SRCROOT%`). */
@@ -100,7 +101,11 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     },
   });
   packages.linkCargoPathDependencies();
-  const findings = analyzeProgram((await linker.link(extraction.extracted)).program);
+  trace(() => `scan: ${extraction.extracted.length} files' facts in hand`);
+  const { program } = await linker.link(extraction.extracted);
+  trace(() => 'scan: linked');
+  const findings = analyzeProgram(program);
+  trace(() => `scan: analyzed (${findings.length} findings)`);
   const left = new Set(extraction.skipped.filter((entry) => entry.severity !== 'note').map((entry) => entry.file));
   const covered = discovery.files.filter((file) => !left.has(file.id));
   const skipped = [...discovery.skipped, ...packages.problems, ...extraction.skipped].sort(
