@@ -55,6 +55,9 @@ export function detectEcosystems(dir: string): Ecosystem[] {
 
 type Resolver = (options: ResolverOptions, importedModules: readonly string[]) => Resolution | Promise<Resolution>;
 
+/** The Python resolver looks for the modules the project's files import; the others need nothing from them. */
+const NEEDS_PROJECT_IMPORTS: ReadonlySet<Ecosystem> = new Set(['pip']);
+
 async function resolverFor(ecosystem: Ecosystem): Promise<Resolver> {
   switch (ecosystem) {
     case 'cargo':
@@ -115,8 +118,10 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   const skipped: Skipped[] = [];
   const ecosystems = options.ecosystems ?? detectEcosystems(dir);
 
-  // `cargo metadata` needs nothing from the project's files: it runs while they are parsed.
-  const cargoResolution = ecosystems.includes('cargo') ? settled(resolveCargo({ ...options, dir })) : undefined;
+  // Resolvers that need nothing from the project's files start first: `cargo metadata` runs while they are parsed.
+  const started = new Map(
+    ecosystems.filter((ecosystem) => !NEEDS_PROJECT_IMPORTS.has(ecosystem)).map((ecosystem) => [ecosystem, settled(resolverFor(ecosystem).then((resolve) => resolve({ ...options, dir }, [])))] as const),
+  );
 
   const discovered = discoverFiles(dir, [dir]);
   const discovery = options.includeFile ? { ...discovered, files: discovered.files.filter((file) => options.includeFile!(file.absPath)) } : discovered;
@@ -135,7 +140,7 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   const resolutions: Resolution[] = [];
   for (const ecosystem of ecosystems) {
     try {
-      const resolution = ecosystem === 'cargo' && cargoResolution ? await cargoResolution.value() : await (await resolverFor(ecosystem))({ ...options, dir }, importedPythonModules(project.extracted));
+      const resolution = await (started.get(ecosystem)?.value() ?? (await resolverFor(ecosystem))({ ...options, dir }, importedPythonModules(project.extracted)));
       resolutions.push(resolution);
       skipped.push(...resolution.problems);
     } catch (error) {
