@@ -1,26 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAudit } from '../src/audit/run.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../src/facts/read.ts';
 import { runScan, type ScanResult } from '../src/pipeline/scan.ts';
 import { auditPrerequisiteMissing, casesIn } from './support/annotations.ts';
 import { repoRoot } from './support/cli.ts';
+import { temporaryTrees } from './support/tree.ts';
 
-/** A tree of files in a temporary folder (trees with `node_modules` cannot be committed: the repository ignores them). */
-const written: string[] = [];
-afterAll(() => written.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'envrace-equivalence-'));
-  written.push(dir);
-  for (const [relative, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
-    writeFileSync(path.join(dir, relative), text);
-  }
-  return dir;
-}
+const writeTree = temporaryTrees('envrace-equivalence-');
 
 /** The text prefilter may only save time: with and without it, every case gives the same findings. */
 const comparable = (scan: ScanResult): string[] =>

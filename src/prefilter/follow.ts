@@ -231,24 +231,9 @@ export class NameFollower {
     const specs: TextSpec[] = [];
     const { name, container } = g.fn;
     if (g.fn.key === '<module>' || name.startsWith('<')) return specs;
+    if (language === 'python') return this.pythonCallerSpecs(g, aliases);
     if (container === undefined) {
-      for (const word of [name, ...aliases]) {
-        if (language === 'python' && !isPackageInit(g.file.absPath)) {
-          // Imported as `from pkg.util import f`, `import pkg.util`, `from pkg import util` (naming the
-          // top-level package), relatively from within the package, or from a module of the same
-          // name elsewhere on the path.
-          const stem = fileStem(g.file.absPath);
-          const segments = moduleNameOf(toPosix(g.file.absPath), toPosix(g.file.packageRoot)).name.split('.');
-          if (segments.length >= 2) {
-            specs.push({ language, words: [word, stem, segments[0]!] }, { language, words: [word, stem], under: path.join(g.file.packageRoot, segments[0]!) + path.sep });
-          } else {
-            specs.push({ language, words: [word, stem] });
-          }
-          specs.push({ language, words: [word], stem });
-        } else {
-          specs.push({ language, words: [word] });
-        }
-      }
+      for (const word of [name, ...aliases]) specs.push({ language, words: [word] });
       if (language === 'javascript') specs.push(...javascriptExportSpecs(g));
       return specs;
     }
@@ -256,6 +241,33 @@ export class NameFollower {
     specs.push({ language, words: [container, name] });
     // By its bare name, only a method call links (`mayCall`: a receiver); Rust writes those `x.name()`.
     if (this.linkableByName(g)) specs.push({ language, words: [name], ...(language === 'rust' ? { member: true } : {}) });
+    return specs;
+  }
+
+  /**
+   * Python links a call across files only through an import of the module holding the function
+   * (or its class), or, for a method called on an object, by its bare name.
+   */
+  private pythonCallerSpecs(g: FunctionView, aliases: readonly string[]): TextSpec[] {
+    const { name, container } = g.fn;
+    const specs: TextSpec[] = [];
+    if (container === undefined) {
+      // A nested function is no module attribute: only its own file, parsed already, calls it.
+      if (g.fn.key !== name) return specs;
+      const stem = fileStem(g.file.absPath);
+      for (const word of [name, ...aliases]) {
+        // Or from a module of the same name elsewhere on the path.
+        specs.push(...pythonImportSpecs([word], g.file), { language: 'python', words: [word], stem });
+      }
+      return specs;
+    }
+    // Through its class: files importing the class call the constructor, or re-export the class
+    // (`from .backend import Store` in a package's `__init__.py`, which names no method).
+    const classWords = container.split('.');
+    specs.push(...pythonImportSpecs(classWords, g.file));
+    // By its bare name only a call on an object links, written `x.name(..)`, or by syntax for a
+    // data-model method (`x[k] = v`).
+    if (this.linkableByName(g)) specs.push({ language: 'python', words: [name], ...(name.startsWith('__') ? {} : { member: true }) });
     return specs;
   }
 
@@ -288,7 +300,10 @@ export class NameFollower {
       const node = `${language}\u0000${word}\u0000${stem}${scope}`;
       if (asked.has(node)) return;
       asked.add(node);
-      for (const source of [...(this.reexportSources.get(`${word}\u0000${stem}`) ?? []), ...(this.reexportSources.get(`*\u0000${stem}`) ?? []).map(({ stem: from }) => ({ imported: word, stem: from }))]) {
+      // The Python linker follows a star import only for a bare name in the importing module (see
+      // untaggedCalleeSpecs), never for `pkg.f` or `from pkg import f`.
+      const stars = language === 'python' ? [] : (this.reexportSources.get(`*\u0000${stem}`) ?? []).map(({ stem: from }) => ({ imported: word, stem: from }));
+      for (const source of [...(this.reexportSources.get(`${word}\u0000${stem}`) ?? []), ...stars]) {
         specs.push({ language, words: [source.imported], stem: source.stem });
         // Rust recognizes definitions on the text: the function itself, wherever its module lives.
         if (language === 'rust' && source.imported !== word) specs.push({ language, words: [source.imported], defines: true });
@@ -419,24 +434,44 @@ export class NameFollower {
       }
     }
 
-    // Python modules importing `g` from its own module (by its name, or relatively), and so possibly
-    // re-exporting it, with the name they bind it to (`from .workers import start as begin`).
-    const reexportsOf = (g: FunctionView): Array<{ file: ParsedFile; local: string }> => {
-      const stem = fileStem(g.file.absPath);
-      return [...new Set(reexporters.get(g.fn.name) ?? [])].flatMap((file) =>
-        file.facts.imports
-          .filter((fact) => fact.imported === g.fn.name && (/^\.+$/.test(fact.source) || fact.source.split('.').pop() === stem))
-          .map((fact) => ({ file, local: fact.local })),
-      );
+    // Python modules importing a name from a module (by its name, or relatively), and so possibly
+    // re-exporting it, with the name they bind it to (`from .workers import start as begin`), then
+    // the modules importing that from them, and so on (the linker follows such chains).
+    const importersMemo = new Map<string, Array<{ file: ParsedFile; local: string }>>();
+    const importersOf = (name: string, file: ParsedFile): Array<{ file: ParsedFile; local: string }> => {
+      const key = `${name}\u0000${file.absPath}`;
+      let found = importersMemo.get(key);
+      if (found) return found;
+      found = [];
+      const seen = new Set<string>();
+      const queue = [{ name, stem: fileStem(file.absPath) }];
+      for (let head = 0; head < queue.length && head <= MAX_PYTHON_REEXPORTS; head += 1) {
+        const { name: imported, stem } = queue[head]!;
+        for (const importer of new Set(reexporters.get(imported) ?? [])) {
+          for (const fact of importer.facts.imports) {
+            if (fact.imported !== imported || !(/^\.+$/.test(fact.source) || fact.source.split('.').pop() === stem)) continue;
+            const hop = `${importer.absPath}\u0000${fact.local}`;
+            if (seen.has(hop)) continue;
+            seen.add(hop);
+            found.push({ file: importer, local: fact.local });
+            queue.push({ name: fact.local, stem: fileStem(importer.absPath) });
+          }
+        }
+      }
+      importersMemo.set(key, found);
+      return found;
     };
     const result: FollowSpecs = { direct: [], bridgeCallers: [], bridgeCallees: [], readerCallers: [], readerCallees: [], modules: [], readerModules: [] };
     const callerSpecsOf = (g: FunctionView): TextSpec[] => {
       const specs = this.callerSpecs(g, aliasesOf(g, aliases));
-      // A module that re-exports the function is imported under its own name.
-      if (g.fn.container === undefined && g.file.facts.language === 'python') {
-        for (const { file, local } of reexportsOf(g)) {
-          if (isPackageInit(file.absPath)) specs.push({ language: 'python', words: [local] });
-          else specs.push({ language: 'python', words: [local, fileStem(file.absPath)] });
+      if (g.file.facts.language !== 'python' || (g.fn.container === undefined && g.fn.key !== g.fn.name)) return specs;
+      // A module that re-exports the function, or its class, is imported under its own name.
+      const container = g.fn.container?.split('.');
+      for (const { file, local } of importersOf(container ? container[0]! : g.fn.name, g.file)) {
+        if (!container) specs.push(...pythonImportSpecs([local], file));
+        else {
+          const words = [local, ...container.slice(1)];
+          specs.push(...pythonImportSpecs(words, file), ...pythonImportSpecs([...words, g.fn.name], file));
         }
       }
       return specs;
@@ -642,8 +677,27 @@ function aliasesOf(g: FunctionView, aliases: ReadonlyMap<string, string[]>): str
   return [...(aliases.get(aliasKey(language, g.fn.name, fileStem(g.file.absPath))) ?? []), ...(aliases.get(aliasKey(language, g.fn.name, '.')) ?? [])];
 }
 
-function isPackageInit(absPath: string): boolean {
-  return path.basename(absPath) === '__init__.py';
+/** Hops of re-exports followed from a Python module (as many as the linker's MAX_IMPORT_HOPS, and then some). */
+const MAX_PYTHON_REEXPORTS = 16;
+
+/**
+ * Python: what a file importing `words` (a function; a class, with the method called) from the
+ * module `file` mentions. An absolute import writes every segment of the module's dotted name
+ * (`from pkg.sub.util import f`, `import pkg.sub.util`, `from pkg.sub import util`); a relative one,
+ * from inside an enclosing package, the segments below it (`from .util import f`, `from .. import sub`).
+ */
+function pythonImportSpecs(words: readonly string[], file: ParsedFile): TextSpec[] {
+  const module = moduleNameOf(toPosix(file.absPath), toPosix(file.packageRoot));
+  const segments = module.name === '' ? [] : module.name.split('.').flatMap((segment) => segment.split(/[^\w$]+/).filter(Boolean));
+  const specs: TextSpec[] = [{ language: 'python', words: [...words, ...segments] }];
+  // The directories of the enclosing packages, innermost first; a package's own `__init__.py` is inside its own.
+  const enclosing = module.isPackage ? segments.length : segments.length - 1;
+  let dir = path.dirname(file.absPath);
+  for (let depth = enclosing; depth >= 1; depth -= 1) {
+    specs.push({ language: 'python', words: [...words, ...segments.slice(depth)], under: dir + path.sep });
+    dir = path.dirname(dir);
+  }
+  return specs;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -33,9 +33,10 @@ export interface SelectionStats {
  */
 const FOLLOW_BUDGET = 0.25;
 /**
- * A round that would more than quadruple the files parsed, past a tenth of the tree, is a closure
- * spreading through by-name links: the next round would cost more than parsing the rest (the Python
- * library: 581 seeds, then 2,021 files, then 4,349).
+ * A round that selects more than three times the files of the round before (the seeds count as
+ * the first), past a tenth of the tree, is a closure spreading through by-name links: the next
+ * round would cost more than parsing the rest (the Python library: 580 seeds, then 519 files, then
+ * 1,800; followed to its end, the closure takes some 9,600 of the 13,449 files).
  * Only speed depends on this: parsing more never changes findings.
  */
 const EXPLODING_GROWTH = 3;
@@ -243,6 +244,7 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
   let remaining = rest;
   let rounds = 0;
   let parsedTheRest = false;
+  let previousBatch = extracted.length;
   /**
    * The files the specs reach (`batch`), and the others. Without `withReaders`, files only a reader
    * spec reaches stay out of the batch and are counted in `readersOnly`.
@@ -325,12 +327,13 @@ export async function extractSelected(files: readonly DiscoveredFile[], input: S
       readersFrom = (absPath, key) => starts.has(`${absPath}\0${key}`);
       continue;
     }
-    if (files.length >= MIN_FILES_FOR_BUDGET && batch.length > EXPLODING_GROWTH * extracted.length && extracted.length + batch.length > EXPLODING_SHARE * files.length) {
+    if (files.length >= MIN_FILES_FOR_BUDGET && batch.length > EXPLODING_GROWTH * previousBatch && extracted.length + batch.length > EXPLODING_SHARE * files.length) {
       absorb(await extract([...batch, ...remaining]));
       parsedTheRest = true;
       break;
     }
     absorb(await extract(batch));
+    previousBatch = batch.length;
   }
   const order = new Map(files.map((file, index) => [file, index]));
   extracted.sort((a, b) => order.get(a.file)! - order.get(b.file)!);

@@ -9,7 +9,7 @@ import type { Language } from '../facts/types.ts';
  */
 
 /** Changes whenever what `scanWords` records for the same bytes changes: cached records of another revision are not used. */
-export const SCANNER_REVISION = 4;
+export const SCANNER_REVISION = 5;
 
 const OTHER = 0;
 const DIGIT = 1;
@@ -56,8 +56,8 @@ export interface FileWords {
    */
   used: Uint32Array;
   /**
-   * The identifiers written after a `.` (whitespace between allowed): the only names a Rust method
-   * call (`x.name()`) can have. Undefined for the languages where other syntax calls methods too.
+   * The identifiers written after a `.` (whitespace between allowed): the names a Rust or Python
+   * method call (`x.name()`) can have. Undefined for the languages where other syntax calls methods too.
    */
   members?: Uint32Array;
 }
@@ -110,8 +110,8 @@ const stamps = new Uint32Array(TABLE_SIZE);
 const usedStamps = new Uint32Array(TABLE_SIZE);
 /** Per slot, the generation in which the word was last seen after a `.`. */
 const memberStamps = new Uint32Array(TABLE_SIZE);
-/** Languages whose methods are called only as `receiver.name(..)`. */
-const MEMBER_CALLS: ReadonlySet<Language> = new Set(['rust']);
+/** Languages whose methods are called by name only as `receiver.name(..)` (besides Python's data-model methods). */
+const MEMBER_CALLS: ReadonlySet<Language> = new Set(['rust', 'python']);
 const distinct = new Uint32Array(TABLE_SIZE >> 1);
 let generation = 0;
 
@@ -152,8 +152,14 @@ export function scanWords(bytes: Buffer, language: Language): FileWords {
         i = end < 0 ? length : end + 2;
         continue;
       }
+      if (afterDot && byte === comments.line0 && (comments.line1 === 0 || bytes[i + 1] === comments.line1)) {
+        // `x.  # why` and the name on the next line (inside brackets): still a member.
+        while (i < length && bytes[i] !== 0x0a) i += 1;
+        continue;
+      }
       if (byte === 0x2e) afterDot = true;
-      else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) afterDot = false;
+      // White space, or a backslash joining lines, keeps a `.` pending.
+      else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x5c) afterDot = false;
       if (byte === 0x0a) {
         atLineStart = true;
         lineIndented = false;

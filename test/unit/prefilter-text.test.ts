@@ -43,7 +43,7 @@ describe('text pass words', () => {
     expect(definedOnly('int setenv(const char *a, const char *b, int c);\n', 'c')).toEqual([]);
   });
 
-  it('records the Rust names written after a `.`, across white space and line breaks, and only for Rust', () => {
+  it('records the Rust and Python names written after a `.`, across white space, line breaks and comments', () => {
     const members = (source: string) => [...(scanWords(Buffer.from(source), 'rust').members ?? [])].sort();
     const hashes = (...words: string[]) => words.map(hashWord).sort();
     expect(members('fn f() { let c = Client::new(); c.start(); }')).toEqual(hashes('start'));
@@ -51,7 +51,12 @@ describe('text pass words', () => {
     // A path call and a tuple index name no method; a range's end (`0..n`) counts, which only makes a file look relevant.
     expect(members('fn f() { Runtime::new(); let x = t.0; for i in 0..n {} }')).toEqual(hashes('n'));
     expect(members('fn f() { x.1.run(); }')).toEqual(hashes('run'));
-    expect(scanWords(Buffer.from('x.start()\n'), 'python').members).toBeUndefined();
+    const pythonMembers = (source: string) => [...(scanWords(Buffer.from(source), 'python').members ?? [])].sort();
+    expect(pythonMembers('x.start()\n')).toEqual(hashes('start'));
+    expect(pythonMembers('t = (x.  # the worker\n     start())\n')).toEqual(hashes('start'));
+    expect(pythonMembers('t = x. \\\n    start()\nstart()\n')).toEqual(hashes('start'));
+    expect(pythonMembers('from .workers import start\nstart()\n')).toEqual(hashes('workers'));
+    expect(scanWords(Buffer.from('x.start();\n'), 'javascript').members).toBeUndefined();
   });
 
   it('matches a `member` word set only where its first word follows a `.`', () => {
