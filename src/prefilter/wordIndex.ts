@@ -254,33 +254,72 @@ export interface FileShape {
   members?: Uint32Array;
 }
 
+/**
+ * The words of the file being matched, in a table reused across files (open addressing, stamped
+ * per file): the matchers of one selection check the same file one after the other.
+ */
+const FILE_TABLE_BITS = 18;
+const fileTable = new Uint32Array(1 << FILE_TABLE_BITS);
+const fileStamps = new Uint32Array(1 << FILE_TABLE_BITS);
+let fileStamp = 0;
+let fileLoaded: Uint32Array | undefined;
+
+function loadFileWords(words: Uint32Array): void {
+  if (fileLoaded === words) return;
+  fileLoaded = words;
+  fileStamp = (fileStamp + 1) >>> 0;
+  if (fileStamp === 0) {
+    fileStamps.fill(0);
+    fileStamp = 1;
+  }
+  const mask = (1 << FILE_TABLE_BITS) - 1;
+  // scanWords keeps at most 65,536 distinct words per file: the table stays at most a quarter full.
+  for (let at = 0, count = words.length; at < count; at += 1) {
+    const hash = words[at]!;
+    let slot = hash & mask;
+    while (fileStamps[slot] === fileStamp) slot = (slot + 1) & mask;
+    fileStamps[slot] = fileStamp;
+    fileTable[slot] = hash;
+  }
+}
+
+function fileHasWord(hash: number): boolean {
+  const mask = (1 << FILE_TABLE_BITS) - 1;
+  for (let slot = hash & mask; fileStamps[slot] === fileStamp; slot = (slot + 1) & mask) {
+    if (fileTable[slot] === hash) return true;
+  }
+  return false;
+}
+
 export class WordSetMatcher<T extends { words: readonly string[]; defines?: boolean; reexports?: boolean; member?: boolean }> {
-  /** hash → indices of the sets containing that word. */
-  private readonly setsByWord = new Map<number, number[]>();
+  /** hash of a set's key word → indices of the sets it is the key word of. */
+  private readonly setsByKey = new Map<number, number[]>();
   /** Each set's distinct word hashes, its first word first. */
   private readonly hashed: number[][];
-  /** Per set, how many of its words the file being matched mentions; valid where `stamps` holds the current match. */
-  private readonly seen: Uint32Array;
-  private readonly stamps: Uint32Array;
-  private stamp = 0;
-  /** A bit per low 16 bits of the sets' word hashes: most of a file's words fail this test before any map lookup. */
+  /** Each set's key word (see `keyWords`). */
+  private readonly keys: number[];
+  /** A bit per low 16 bits of the sets' key words: most of a file's words fail this test before any map lookup. */
   private readonly filter = new Uint32Array(1 << 11);
+  /** The distinct key words. */
+  private readonly keyList: Uint32Array;
 
   constructor(
     private readonly sets: readonly T[],
     private readonly accept: (set: T) => boolean = () => true,
   ) {
     this.hashed = sets.map((set) => [...new Set(set.words.map(hashWord))]);
-    this.hashed.forEach((hashes, index) => {
-      for (const hash of hashes) {
-        const list = this.setsByWord.get(hash);
-        if (list) list.push(index);
-        else this.setsByWord.set(hash, [index]);
-        this.filter[(hash & 0xffff) >>> 5]! |= 1 << (hash & 31);
-      }
+    this.keys = sets.map((set, index) => {
+      const longest = set.words.reduce((best, word) => (word.length > best.length ? word : best), '');
+      return longest === '' ? this.hashed[index]![0]! : hashWord(longest);
     });
-    this.seen = new Uint32Array(sets.length);
-    this.stamps = new Uint32Array(sets.length);
+    this.keys.forEach((hash, index) => {
+      if (this.hashed[index]!.length === 0) return;
+      const list = this.setsByKey.get(hash);
+      if (list) list.push(index);
+      else this.setsByKey.set(hash, [index]);
+      this.filter[(hash & 0xffff) >>> 5]! |= 1 << (hash & 31);
+    });
+    this.keyList = Uint32Array.from(this.setsByKey.keys());
   }
 
   get size(): number {
@@ -292,50 +331,48 @@ export class WordSetMatcher<T extends { words: readonly string[]; defines?: bool
    * rarer than `new` or `run` (a set matches only when every one of its words is mentioned).
    */
   keyWords(): number[] {
-    return this.sets.map((set, index) => {
-      const longest = set.words.reduce((best, word) => (word.length > best.length ? word : best), '');
-      return longest === '' ? this.hashed[index]![0]! : hashWord(longest);
-    });
+    return this.keys;
   }
 
   /**
    * Whether the file satisfies one of the sets: it mentions every word, and defines the first one
    * when the set says `defines`, or does not when it says `reexports` (where the file's definitions
    * are known), and writes it after a `.` when the set says `member` (where that is known). `accept` adds a per-file
-   * condition, such as a file stem. A file's words are distinct, so a set is complete when as many
-   * of its words were seen as it has.
+   * condition, such as a file stem. Only the sets whose key word the file mentions are looked at:
+   * the others cannot match.
    */
   matches(words: Uint32Array, shape: FileShape = {}, accept: (set: T) => boolean = this.accept): boolean {
-    if (this.sets.length === 0) return false;
-    this.stamp = (this.stamp + 1) >>> 0;
-    if (this.stamp === 0) {
-      this.stamps.fill(0);
-      this.stamp = 1;
+    if (this.keyList.length === 0) return false;
+    // Whichever is shorter is walked: the file's words, or the key words (looked up in the file's table).
+    if (this.keyList.length < words.length) {
+      loadFileWords(words);
+      for (const key of this.keyList) {
+        if (fileHasWord(key) && this.anyMatches(key, words, shape, accept)) return true;
+      }
+      return false;
     }
-    let defined: Set<number> | undefined;
-    let members: Set<number> | undefined;
     const filter = this.filter;
     for (let at = 0, count = words.length; at < count; at += 1) {
       const hash = words[at]!;
       if ((filter[(hash & 0xffff) >>> 5]! & (1 << (hash & 31))) === 0) continue;
-      const candidates = this.setsByWord.get(hash);
-      if (!candidates) continue;
-      for (const index of candidates) {
-        const count = this.stamps[index] === this.stamp ? this.seen[index]! + 1 : 1;
-        this.stamps[index] = this.stamp;
-        this.seen[index] = count;
-        if (count !== this.hashed[index]!.length || !accept(this.sets[index]!)) continue;
-        const set = this.sets[index]!;
-        if ((set.defines || set.reexports) && shape.definitions) {
-          defined ??= new Set(shape.definitions);
-          if (defined.has(this.hashed[index]![0]!) !== Boolean(set.defines)) continue;
-        }
-        if (set.member && shape.members) {
-          members ??= new Set(shape.members);
-          if (!members.has(this.hashed[index]![0]!)) continue;
-        }
-        return true;
+      if (this.setsByKey.has(hash) && this.anyMatches(hash, words, shape, accept)) return true;
+    }
+    return false;
+  }
+
+  /** Whether one of the sets keyed by `key` (a word of the file) matches the file. */
+  private anyMatches(key: number, words: Uint32Array, shape: FileShape, accept: (set: T) => boolean): boolean {
+    for (const index of this.setsByKey.get(key)!) {
+      const hashes = this.hashed[index]!;
+      if (hashes.length > 1) {
+        loadFileWords(words);
+        if (!hashes.every((word) => word === key || fileHasWord(word))) continue;
       }
+      const set = this.sets[index]!;
+      if (!accept(set)) continue;
+      if ((set.defines || set.reexports) && shape.definitions && shape.definitions.includes(hashes[0]!) !== Boolean(set.defines)) continue;
+      if (set.member && shape.members && !shape.members.includes(hashes[0]!)) continue;
+      return true;
     }
     return false;
   }
