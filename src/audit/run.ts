@@ -128,15 +128,16 @@ export async function runAudit(options: AuditOptions): Promise<ScanResult> {
   skipped.push(...discovery.skipped);
   options.onProgress?.(`analyzing ${discovery.files.length} project files`);
   const extraction = { maxFileBytes: options.maxFileBytes, extraCatalog: options.extraCatalog, cacheDir: options.cacheDir, jobs: options.jobs };
+  // The parsing threads start now: they parse the project's files too, so that the main thread never
+  // loads a parser (TypeScript's alone is 60 MB and half a second), and are ready for the dependencies.
+  prestartExtraction(extraction);
   // The project's own files are all parsed: the names to follow into dependencies start from them.
   // Their declarations are counted per file until the packages they belong to are resolved.
   const projectDeclared = new DeclaredNames();
-  const project = await extractFiles(discovery.files, { ...extraction, exhaustive: true, declared: projectDeclared, packageOf: (file) => ({ id: file.absPath, root: dir }) });
+  const project = await extractFiles(discovery.files, { ...extraction, exhaustive: true, keepWorkers: true, declared: projectDeclared, packageOf: (file) => ({ id: file.absPath, root: dir }) });
   skipped.push(...project.skipped);
 
   trace(() => `audit: ${project.extracted.length} project files parsed`);
-  // Resolving takes a while (`cargo metadata`, the Python interpreter): the parsing threads start meanwhile.
-  prestartExtraction(extraction);
   const resolutions: Resolution[] = [];
   for (const ecosystem of ecosystems) {
     try {

@@ -167,6 +167,8 @@ export interface FileSelectionOptions extends ExtractionOptions {
   reach?: PackageReach;
   /** Where the findings of the facts parsed so far search their readers (see SelectionInput). */
   readerStarts?: (parsed: readonly ExtractedFile[]) => Promise<ReadonlySet<string>>;
+  /** More extraction follows at once (an audit's dependencies after the project): the worker threads stay. */
+  keepWorkers?: boolean;
 }
 
 export interface FileSelectionResult extends ExtractionResult {
@@ -197,6 +199,6 @@ export async function extractFiles(files: readonly DiscoveredFile[], options: Fi
     return { extracted: result.extracted, skipped: result.skipped, fromCache: result.fromCache, selection: options.exhaustive ? undefined : result.stats };
   } finally {
     // The workers served the rounds of this selection; their heaps should not outlive it into linking.
-    await closeWorkerPool();
+    if (!options.keepWorkers) await closeWorkerPool();
   }
 }

@@ -136,22 +136,26 @@ class WorkerPool {
     };
   }
 
+  /** Starts the workers; those a batch took meanwhile stay ref'd. */
   prestart(): void {
-    for (const worker of this.take(this.size)) worker.unref();
+    while (this.workers.length < this.size) this.start().unref();
   }
 
   /** `count` workers, started as needed, ref'd while they work. */
   private take(count: number): Worker[] {
-    while (this.workers.length < count) {
-      const worker = new Worker(workerEntry, { workerData: { settings: this.setup.settings, cacheDir: this.setup.cacheDir, cacheLimitBytes: this.setup.cacheLimitBytes } });
-      // A worker that fails or exits leaves the pool (a running batch also rejects).
-      worker.on('error', () => this.discard(worker));
-      worker.on('exit', () => this.discard(worker));
-      this.workers.push(worker);
-    }
+    while (this.workers.length < count) this.start();
     const taken = this.workers.slice(0, count);
     for (const worker of taken) worker.ref();
     return taken;
+  }
+
+  private start(): Worker {
+    const worker = new Worker(workerEntry, { workerData: { settings: this.setup.settings, cacheDir: this.setup.cacheDir, cacheLimitBytes: this.setup.cacheLimitBytes } });
+    // A worker that fails or exits leaves the pool (a running batch also rejects).
+    worker.on('error', () => this.discard(worker));
+    worker.on('exit', () => this.discard(worker));
+    this.workers.push(worker);
+    return worker;
   }
 
   private discard(worker: Worker): void {

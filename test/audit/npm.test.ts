@@ -7,6 +7,8 @@ import { resolveNpm } from '../../src/audit/npm.ts';
 import { readManifest, resolveEntry } from '../../src/audit/npm/manifest.ts';
 import { ResolverError, type Resolution, type ResolverOptions } from '../../src/audit/types.ts';
 import { toPosix } from '../../src/util/paths.ts';
+import { runCli } from '../support/cli.ts';
+import { temporaryTrees } from '../support/tree.ts';
 
 /**
  * The npm resolver on small hand-made trees (test/audit/trees/npm). The repository ignores
@@ -402,5 +404,25 @@ describe('npm resolver: an enormous tree', () => {
     // The deepest package is reached through the nearest root dependency.
     expect(result.packages.find((p) => p.ref.name === 'p999')!.paths[0]!.length).toBe(101);
     expect(elapsed).toBeLessThan(10_000);
+  });
+});
+
+const writeTree = temporaryTrees('envrace-npm-cli-');
+
+describe('envrace audit of an npm project, as a process', () => {
+  // The parsing threads start before the project's files are parsed, and parse them: while they do,
+  // nothing else (no `cargo metadata`) keeps the process alive, so they must (exit 13 otherwise).
+  it('parses the project on the threads started for its dependencies and reports the write', () => {
+    const dir = writeTree({
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { lib: '1.0.0' } }),
+      'main.js': "const lib = require('lib');\nconst { Worker } = require('worker_threads');\nfunction main() {\n  new Worker('./w.js', { env: require('worker_threads').SHARE_ENV });\n  lib.configure('fast');\n}\nmain();\n",
+      'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: '1.0.0', main: 'index.js' }),
+      'node_modules/lib/index.js': 'function configure(mode) {\n  process.env.LIB_MODE = mode;\n}\nmodule.exports = { configure };\n',
+    });
+    const run = runCli(['audit', dir, '--jobs', '2', '--no-cache', '-f', 'json']);
+    expect(run.stderr).not.toMatch(/internal error|unfinished/i);
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; file: string; line: number }> };
+    expect(report.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`)).toEqual(['env-mutation-after-thread-spawn main.js:5']);
   });
 });
