@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CallEvent, CalleeRef, FileFacts, FunctionFact, Language } from '../facts/types.ts';
 import type { PackageRef } from '../languages/types.ts';
 import { MAX_METHODS_BY_NAME, type DeclaredNames } from '../link/declaredNames.ts';
+import { MAX_IMPORT_HOPS } from '../languages/python/link.ts';
 import { moduleNameOf } from '../languages/python/moduleNames.ts';
 import { BUILTIN_METHOD_NAMES, CONSTRUCTOR as PYTHON_CONSTRUCTOR } from '../languages/python/protocol.ts';
 import { toPosix } from '../util/paths.ts';
@@ -436,7 +437,7 @@ export class NameFollower {
 
     // Python modules importing a name from a module (by its name, or relatively), and so possibly
     // re-exporting it, with the name they bind it to (`from .workers import start as begin`), then
-    // the modules importing that from them, and so on (the linker follows such chains).
+    // the modules importing that from them, and so on, as far as the linker follows such chains.
     const importersMemo = new Map<string, Array<{ file: ParsedFile; local: string }>>();
     const importersOf = (name: string, file: ParsedFile): Array<{ file: ParsedFile; local: string }> => {
       const key = `${name}\u0000${file.absPath}`;
@@ -444,9 +445,10 @@ export class NameFollower {
       if (found) return found;
       found = [];
       const seen = new Set<string>();
-      const queue = [{ name, stem: fileStem(file.absPath) }];
-      for (let head = 0; head < queue.length && head <= MAX_PYTHON_REEXPORTS; head += 1) {
-        const { name: imported, stem } = queue[head]!;
+      const queue = [{ name, stem: fileStem(file.absPath), hops: 0 }];
+      for (let head = 0; head < queue.length; head += 1) {
+        const { name: imported, stem, hops } = queue[head]!;
+        if (hops > MAX_IMPORT_HOPS) continue;
         for (const importer of new Set(reexporters.get(imported) ?? [])) {
           for (const fact of importer.facts.imports) {
             if (fact.imported !== imported || !(/^\.+$/.test(fact.source) || fact.source.split('.').pop() === stem)) continue;
@@ -454,7 +456,7 @@ export class NameFollower {
             if (seen.has(hop)) continue;
             seen.add(hop);
             found.push({ file: importer, local: fact.local });
-            queue.push({ name: fact.local, stem: fileStem(importer.absPath) });
+            queue.push({ name: fact.local, stem: fileStem(importer.absPath), hops: hops + 1 });
           }
         }
       }
@@ -676,9 +678,6 @@ function aliasesOf(g: FunctionView, aliases: ReadonlyMap<string, string[]>): str
   if (language !== 'python') return aliases.get(g.fn.name) ?? [];
   return [...(aliases.get(aliasKey(language, g.fn.name, fileStem(g.file.absPath))) ?? []), ...(aliases.get(aliasKey(language, g.fn.name, '.')) ?? [])];
 }
-
-/** Hops of re-exports followed from a Python module (as many as the linker's MAX_IMPORT_HOPS, and then some). */
-const MAX_PYTHON_REEXPORTS = 16;
 
 /**
  * Python: what a file importing `words` (a function; a class, with the method called) from the

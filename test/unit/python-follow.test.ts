@@ -49,6 +49,19 @@ describe('following Python callers by their imports', () => {
     expect(await parsedFiles(root)).toEqual(['app.py', 'lib/__init__.py', 'lib/store/__init__.py', 'lib/store/backend.py']);
   });
 
+  it('follows a re-export chain however many other modules import the function', async () => {
+    const callers: Record<string, string> = {};
+    for (let index = 0; index < 20; index += 1) callers[`aa/c${String(index).padStart(2, '0')}.py`] = 'from lib.core.settings import apply\n\n\ndef use():\n    apply()\n';
+    const root = writeTree({
+      ...callers,
+      'lib/__init__.py': 'from .core import apply\n',
+      'lib/core/__init__.py': 'from .settings import apply\n',
+      'lib/core/settings.py': 'import os\n\n\ndef apply():\n    os.environ["A"] = "1"\n',
+      'zz/app.py': 'from lib import apply\n\n\ndef main():\n    apply()\n',
+    });
+    expect(await parsedFiles(root)).toEqual([...Object.keys(callers), 'lib/__init__.py', 'lib/core/__init__.py', 'lib/core/settings.py', 'zz/app.py'].sort());
+  });
+
   it('needs a method called by its bare name to be written after a `.`', async () => {
     const root = writeTree({
       'lib/jobs.py': 'import os\n\n\nclass Job:\n    def prepare_env(self):\n        os.environ["JOB"] = "1"\n',

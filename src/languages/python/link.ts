@@ -6,7 +6,7 @@ import { moduleNameOf, resolveRelative, type ModuleName } from './moduleNames.ts
 import { BUILTIN_METHOD_NAMES, CONSTRUCTOR } from './protocol.ts';
 
 /** Re-exports and star imports are followed this many hops at most (cycles end). */
-const MAX_IMPORT_HOPS = 8;
+export const MAX_IMPORT_HOPS = 8;
 
 const SELF_RECEIVERS = new Set(['self', 'cls']);
 
